@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module graph (imports point one way, left to right):
+//   CNghttp2, CLinux  →  H2Loop (CLinux), H2Wire (CNghttp2)  →  H2Stress  →  H2Target, H2Report  →  h2stress
+// Only H2Loop and H2Wire import C; no C type appears in their public API.
+let package = Package(
+    name: "h2stress",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "h2stress", targets: ["h2stress"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNghttp2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .target(name: "CLinux"),
+        .target(name: "H2Loop", dependencies: ["CLinux"]),
+        .target(name: "H2Wire", dependencies: ["CNghttp2"]),
+        .target(
+            name: "H2Stress",
+            dependencies: [
+                "H2Loop", "H2Wire",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(name: "H2Target", dependencies: ["H2Loop", "H2Wire", "H2Stress"]),
+        .target(name: "H2Report", dependencies: ["H2Stress"]),
+        .executableTarget(
+            name: "h2stress",
+            dependencies: [
+                "H2Stress", "H2Target", "H2Report", "H2Loop", "H2Wire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "H2LoopTests", dependencies: ["H2Loop"]),
+        .testTarget(name: "H2WireTests", dependencies: ["H2Wire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "H2StressTests", dependencies: ["H2Stress", "H2Target", "H2Loop", "H2Wire"], resources: [.copy("BrokenProfiles")]),
+        .testTarget(name: "H2TargetTests", dependencies: ["H2Target", "H2Stress", "H2Loop", "H2Wire"]),
+        .testTarget(name: "H2ReportTests", dependencies: ["H2Report", "H2Stress"]),
+    ]
+)
