@@ -146,3 +146,27 @@ int CLinux_connect_tcp(const char *host, uint16_t port, int rx_timestamps) {
     }
     return fd;
 }
+
+#include <pthread.h>
+#include <stdio.h>
+void CLinux_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }
+
+int CLinux_reset_peak_rss(void) {
+    int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, "5", 1);
+    close(fd);
+    return n == 1 ? 0 : -1;
+}
+
+uint64_t CLinux_peak_rss_bytes(void) {
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f) return 0;
+    char line[256];
+    uint64_t kb = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "VmHWM:", 6) == 0) { sscanf(line + 6, "%lu", &kb); break; }
+    }
+    fclose(f);
+    return kb * 1024ull;
+}

@@ -78,4 +78,11 @@ int CLinux_listen_tcp(const char *host, uint16_t port, int backlog, uint16_t *bo
 /// SO_TIMESTAMPING first. Returns the fd (connect in progress or done) or -1 with errno.
 int CLinux_connect_tcp(const char *host, uint16_t port, int rx_timestamps);
 
+/// pthread_setname_np on the calling thread (needs _GNU_SOURCE).
+void CLinux_set_thread_name(const char *name);
+/// Resets the process's peak RSS (writes 5 to /proc/self/clear_refs); returns 0 on success.
+int CLinux_reset_peak_rss(void);
+/// Current peak RSS (VmHWM from /proc/self/status) in bytes, 0 when unknown.
+uint64_t CLinux_peak_rss_bytes(void);
+
 #endif
