@@ -116,13 +116,14 @@ static int make_addr(const char *host, uint16_t port, struct sockaddr_storage *s
     return -1;
 }
 
-int CLinux_listen_tcp(const char *host, uint16_t port, int backlog, uint16_t *bound_port) {
+int CLinux_listen_tcp(const char *host, uint16_t port, int backlog, int reuse_port, uint16_t *bound_port) {
     struct sockaddr_storage ss; socklen_t len;
     int family = make_addr(host, port, &ss, &len);
     if (family < 0) return -1;
     int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     CLinux_set_reuseaddr(fd);
+    if (reuse_port) { int one = 1; setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one); }
     if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, backlog) != 0) {
         int e = errno; close(fd); errno = e; return -1;
     }
@@ -169,4 +170,11 @@ uint64_t CLinux_peak_rss_bytes(void) {
     }
     fclose(f);
     return kb * 1024ull;
+}
+
+void CLinux_thread_usage(uint64_t *user_ns, uint64_t *sys_ns) {
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    *user_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000ull;
+    *sys_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000ull;
 }

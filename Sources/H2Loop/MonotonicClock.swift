@@ -34,6 +34,13 @@ public struct ProcessUsage: Sendable, Equatable {
         return ProcessUsage(userNanoseconds: u, systemNanoseconds: s, peakRSSBytes: hwm > 0 ? hwm : rss)
     }
 
+    /// The calling thread's user and system CPU time (`getrusage(RUSAGE_THREAD)`), in ns.
+    public static func currentThread() -> (userNanoseconds: UInt64, systemNanoseconds: UInt64) {
+        var u: UInt64 = 0, s: UInt64 = 0
+        CLinux_thread_usage(&u, &s)
+        return (u, s)
+    }
+
     /// Resets the kernel's peak-RSS mark (`/proc/self/clear_refs` ← 5) so the next
     /// ``current()`` reports the peak since now (per cell). Returns false where unsupported.
     @discardableResult

@@ -22,9 +22,11 @@ public struct TCPSocket {
     }
 
     /// Binds and listens; port 0 picks a free port (returned).
-    public static func listen(host: String, port: UInt16, backlog: Int32 = 1024) throws(SystemError) -> (TCPSocket, UInt16) {
+    /// With `reusePort`, `SO_REUSEPORT` lets several loops each own a listener on the same port
+    /// (the kernel spreads connections over them).
+    public static func listen(host: String, port: UInt16, backlog: Int32 = 1024, reusePort: Bool = false) throws(SystemError) -> (TCPSocket, UInt16) {
         var bound: UInt16 = 0
-        let fd = CLinux_listen_tcp(host, port, backlog, &bound)
+        let fd = CLinux_listen_tcp(host, port, backlog, reusePort ? 1 : 0, &bound)
         guard fd >= 0 else { throw SystemError.last("listen \(host):\(port)") }
         return (TCPSocket(fd: fd), bound)
     }

@@ -73,11 +73,14 @@ int CLinux_socket_error(int fd);
 
 /// Binds and listens on an IPv4/IPv6 literal address and port (0 = any port); returns fd or -1.
 /// Writes the bound port to *bound_port.
-int CLinux_listen_tcp(const char *host, uint16_t port, int backlog, uint16_t *bound_port);
+/// With reuse_port != 0, SO_REUSEPORT is set so several loops can each own a listener on one port.
+int CLinux_listen_tcp(const char *host, uint16_t port, int backlog, int reuse_port, uint16_t *bound_port);
 /// Starts a non-blocking connect to an IPv4/IPv6 literal address; rx_timestamps != 0 enables
 /// SO_TIMESTAMPING first. Returns the fd (connect in progress or done) or -1 with errno.
 int CLinux_connect_tcp(const char *host, uint16_t port, int rx_timestamps);
 
+/// getrusage(RUSAGE_THREAD): the calling thread's user and system time in ns.
+void CLinux_thread_usage(uint64_t *user_ns, uint64_t *sys_ns);
 /// pthread_setname_np on the calling thread (needs _GNU_SOURCE).
 void CLinux_set_thread_name(const char *name);
 /// Resets the process's peak RSS (writes 5 to /proc/self/clear_refs); returns 0 on success.

@@ -1,0 +1,115 @@
+import H2Loop
+import H2Wire
+
+/// Where a cell's load goes: a numeric address (loopback in tests and CI) and the authority.
+public struct TargetAddress: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: UInt16
+    public init(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+    /// `host:port` (IPv6 in brackets), used as `:authority`.
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// What the driver measured in one cell, merged across its worker threads.
+public struct DriverResult: Sendable {
+    public var measurements: CellMeasurements
+    /// Driver threads' CPU time (sum over workers), in seconds.
+    public var userSeconds: Double
+    public var systemSeconds: Double
+    /// Seconds of the measured window actually run (shorter when interrupted or quota-bound).
+    public var measuredSeconds: Double
+}
+
+/// Runs one cell's load: `threads` worker threads, connections spread over them round-robin,
+/// each worker an independent epoll loop. Results merge once, at join.
+public enum Driver {
+    /// Options for one cell run.
+    public struct Options: Sendable {
+        public var threads: Int
+        public var connections: Int
+        public var streamsPerConnection: Int
+        public var plans: [StreamPlan]
+        public var weights: [Int]
+        public var settings: HTTP2Settings
+        public var warmupNanoseconds: UInt64
+        public var durationNanoseconds: UInt64
+        /// Total measured streams to run (split over workers); nil = time-bound only.
+        public var totalStreams: Int?
+        public var seed: UInt64
+        public var rxTimestamps: Bool
+
+        public init(threads: Int, connections: Int, streamsPerConnection: Int, plans: [StreamPlan], weights: [Int],
+                    settings: HTTP2Settings, warmupNanoseconds: UInt64, durationNanoseconds: UInt64,
+                    totalStreams: Int? = nil, seed: UInt64 = 1, rxTimestamps: Bool = true) {
+            self.threads = threads
+            self.connections = connections
+            self.streamsPerConnection = streamsPerConnection
+            self.plans = plans
+            self.weights = weights
+            self.settings = settings
+            self.warmupNanoseconds = warmupNanoseconds
+            self.durationNanoseconds = durationNanoseconds
+            self.totalStreams = totalStreams
+            self.seed = seed
+            self.rxTimestamps = rxTimestamps
+        }
+    }
+
+    /// Runs the cell and returns its merged measurements. `control` lets Ctrl-C stop the workers
+    /// early (what was measured so far is still returned); `progress` receives one counter set
+    /// per worker for the live progress line.
+    public static func run(_ options: Options, target: TargetAddress, control: RunControl,
+                           progress: [WorkerProgress]? = nil) -> DriverResult {
+        precondition(options.threads >= 1 && !options.plans.isEmpty, "BUG DETECTED: driver options not validated")
+        let threads = min(options.threads, max(1, options.connections))
+        let start = MonotonicClock.now()
+        let measureStart = start + options.warmupNanoseconds
+        let measureEnd = measureStart + options.durationNanoseconds
+        let counters = progress ?? (0..<threads).map { _ in WorkerProgress() }
+        var firstConnection = 0
+        var workers: [WorkerThread<Result<WorkerResult, SystemError>>] = []
+        for t in 0..<threads {
+            let conns = options.connections / threads + (t < options.connections % threads ? 1 : 0)
+            let quota = options.totalStreams.map { $0 / threads + (t < $0 % threads ? 1 : 0) }
+            let config = WorkerConfig(
+                index: t, host: target.host, port: target.port, authority: target.description,
+                connections: conns, firstConnectionIndex: firstConnection,
+                streamsPerConnection: options.streamsPerConnection, plans: options.plans, weights: options.weights,
+                settings: options.settings, measureStart: measureStart, measureEnd: measureEnd,
+                streamQuota: quota, seed: options.seed &+ UInt64(t) &* 0x9E37_79B9, rxTimestamps: options.rxTimestamps)
+            firstConnection += conns
+            let counter = counters[t % counters.count]
+            workers.append(WorkerThread.spawn(name: "h2s-driver-\(t)") {
+                do {
+                    let worker = try DriverWorker(config: config, progress: counter)
+                    control.attach(worker.loop.waker)
+                    defer { control.detach(worker.loop.waker) }
+                    if control.isInterrupted { worker.loop.waker.requestStop() }
+                    return .success(worker.run())
+                } catch {
+                    return .failure(error)
+                }
+            })
+        }
+        var merged = CellMeasurements()
+        var user: UInt64 = 0
+        var system: UInt64 = 0
+        for w in workers {
+            switch w.join() {
+            case .success(let r):
+                merged.merge(r.measurements)
+                user += r.userNanoseconds
+                system += r.systemNanoseconds
+            case .failure(let e):
+                merged.recordConnectionError("driver worker could not start: \(e)")
+            }
+        }
+        let end = min(MonotonicClock.now(), measureEnd)
+        let measured = end > measureStart ? Double(end - measureStart) / 1e9 : 0
+        return DriverResult(measurements: merged, userSeconds: Double(user) / 1e9, systemSeconds: Double(system) / 1e9,
+                            measuredSeconds: measured)
+    }
+}

@@ -1,0 +1,58 @@
+import H2Wire
+
+/// Turns a profile's mix entries into ``StreamPlan``s (one per entry, built once per cell).
+public enum PlanBuilder {
+    /// gRPC method paths of the grpc.testing interop service.
+    public static let streamingOutputCallPath = "/grpc.testing.TestService/StreamingOutputCall"
+    public static let unaryCallPath = "/grpc.testing.TestService/UnaryCall"
+    /// Request header that asks the embedded server to stamp message bodies.
+    public static let stampHeader = "h2stress-stamp"
+
+    /// Builds the plan for one mix entry. `stamped` asks for (and checks) body stamps — only
+    /// meaningful against the embedded target.
+    public static func plan(for kind: StreamKind, stamped: Bool) -> StreamPlan {
+        switch kind {
+        case .grpcServerStream(let spec):
+            let sizes = (0..<spec.messages).map { spec.messageSize($0) }
+            let intervalUs = Int32(clamping: spec.interval.nanoseconds / 1000)
+            let request = StreamingOutputCallRequest.encoded(
+                params: sizes.map { (size: Int32(clamping: $0), intervalUs: intervalUs) }, payloadSize: 0)
+            return grpcPlan(kindName: "grpc.serverStream", path: streamingOutputCallPath, request: request,
+                            bodySizes: sizes, stamped: stamped)
+        case .grpcUnary(let spec):
+            let request = SimpleRequest(responseSize: Int32(clamping: spec.responseSize.bytes),
+                                        payload: Payload(body: [UInt8](repeating: 0x71, count: spec.requestSize.bytes))).encoded()
+            return grpcPlan(kindName: "grpc.unary", path: unaryCallPath, request: request,
+                            bodySizes: [spec.responseSize.bytes], stamped: stamped)
+        case .httpGet(let spec):
+            return StreamPlan(kindName: "http.get", framing: .http, method: "GET",
+                              path: spec.path ?? "/bytes/\(spec.size.bytes)", requestHeaders: [], requestBody: [],
+                              expectedMessageLengths: [], expectedBodySizes: [], expectedBytes: spec.size.bytes,
+                              stamped: false)
+        }
+    }
+
+    private static func grpcPlan(kindName: String, path: String, request: [UInt8], bodySizes: [Int], stamped: Bool) -> StreamPlan {
+        var body: [UInt8] = []
+        GRPCFrame.append(request, to: &body)
+        var headers = [
+            HeaderField(name: "content-type", value: "application/grpc"),
+            HeaderField(name: "te", value: "trailers"),
+        ]
+        if stamped { headers.append(HeaderField(name: stampHeader, value: "1")) }
+        let lengths = bodySizes.map { StreamingOutputCallResponse.encodedLength(bodySize: $0) }
+        return StreamPlan(kindName: kindName, framing: .grpc, method: "POST", path: path, requestHeaders: headers,
+                          requestBody: body, expectedMessageLengths: lengths, expectedBodySizes: bodySizes,
+                          expectedBytes: lengths.reduce(0) { $0 + GRPCFrame.prefixLength + $1 }, stamped: stamped)
+    }
+
+    /// The driver's HTTP/2 settings from a profile's `client` section.
+    public static func settings(_ client: ClientSettings) -> HTTP2Settings {
+        var s = HTTP2Settings()
+        s.initialWindowSize = client.streamWindow.bytes
+        s.connectionWindowSize = client.connectionWindow.bytes
+        s.maxFrameSize = client.maxFrameSize.bytes
+        s.headerTableSize = client.headerTableSize.bytes
+        return s
+    }
+}

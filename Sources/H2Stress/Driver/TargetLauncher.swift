@@ -1,0 +1,50 @@
+/// Starts (and stops) whatever a cell's load goes to. Implemented in `H2Target` (embedded
+/// server, external URL); defined here so the runner does not import the target module.
+public protocol TargetLauncher: Sendable {
+    /// Makes the target ready for `cell` and returns where to send load.
+    func launch(for cell: Cell) throws(TargetError) -> LaunchedTarget
+}
+
+/// A target that is up for one cell.
+public struct LaunchedTarget: Sendable {
+    /// Where the driver connects.
+    public var address: TargetAddress
+    /// "embedded 127.0.0.1:41234 (2 threads)", for results and reports.
+    public var description: String
+    /// Whether the target stamps message bodies on request (the embedded server does).
+    public var stampsBodies: Bool
+    /// Stops the target and returns what it observed (nil for targets that report nothing).
+    public var stop: @Sendable () -> TargetObservation?
+
+    public init(address: TargetAddress, description: String, stampsBodies: Bool, stop: @escaping @Sendable () -> TargetObservation?) {
+        self.address = address
+        self.description = description
+        self.stampsBodies = stampsBodies
+        self.stop = stop
+    }
+}
+
+/// What the target itself saw during a cell (the embedded server's own counters).
+public struct TargetObservation: Sendable, Codable, Equatable {
+    public var connectionsAccepted: Int
+    public var streamsStarted: Int
+    public var streamsFinished: Int
+    /// DATA payload bytes the target sent.
+    public var dataBytesSent: Int
+    public var messagesQueued: Int
+
+    public init(connectionsAccepted: Int, streamsStarted: Int, streamsFinished: Int, dataBytesSent: Int, messagesQueued: Int) {
+        self.connectionsAccepted = connectionsAccepted
+        self.streamsStarted = streamsStarted
+        self.streamsFinished = streamsFinished
+        self.dataBytesSent = dataBytesSent
+        self.messagesQueued = messagesQueued
+    }
+}
+
+/// The target could not be started or reached.
+public struct TargetError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

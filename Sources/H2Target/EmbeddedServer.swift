@@ -1,0 +1,74 @@
+import H2Loop
+import H2Wire
+
+/// The embedded HTTP/2 target: `threads` loop threads on one port (SO_REUSEPORT), serving the
+/// grpc.testing interop methods and `GET /bytes/<n>` (see ``ServerConnection``).
+///
+/// Threading: `start` binds every listener on the calling thread (so the port is known and
+/// errors are thrown before anything runs), then each loop runs on its own thread. `stop`
+/// may be called from any thread once; it returns the summed ``ServerStats``.
+public final class EmbeddedServer: Sendable {
+    /// The bound port.
+    public let port: UInt16
+    /// The bound address.
+    public let host: String
+    private let wakers: [LoopWaker]
+    private let threads: [WorkerThread<ServerStats>]
+
+    private init(host: String, port: UInt16, wakers: [LoopWaker], threads: [WorkerThread<ServerStats>]) {
+        self.host = host
+        self.port = port
+        self.wakers = wakers
+        self.threads = threads
+    }
+
+    /// Binds and starts the server. Throws when the address cannot be bound.
+    public static func start(_ config: EmbeddedServerConfig) throws(SystemError) -> EmbeddedServer {
+        precondition(config.threads >= 1, "BUG DETECTED: server threads not validated")
+        var listeners: [TCPSocket] = []
+        var port = config.port
+        do {
+            for _ in 0..<config.threads {
+                let (sock, bound) = try TCPSocket.listen(host: config.host, port: port, reusePort: config.threads > 1)
+                port = bound
+                listeners.append(sock)
+            }
+        } catch {
+            for var l in listeners { l.close() }
+            throw error
+        }
+        var wakers: [LoopWaker] = []
+        var threads: [WorkerThread<ServerStats>] = []
+        for (i, listener) in listeners.enumerated() {
+            let worker: ServerWorker
+            do {
+                worker = try ServerWorker(listener: listener, settings: config.settings)
+            } catch {
+                for var l in listeners[i...] { l.close() }
+                for w in wakers { w.requestStop() }
+                for t in threads { _ = t.join() }
+                throw error
+            }
+            wakers.append(worker.loop.waker)
+            let box = UncheckedTransfer(worker)
+            threads.append(WorkerThread.spawn(name: "h2s-server-\(i)") { box.value.run() })
+        }
+        return EmbeddedServer(host: config.host, port: port, wakers: wakers, threads: threads)
+    }
+
+    /// Stops every loop, closes every connection and returns what the server did.
+    public func stop() -> ServerStats {
+        for w in wakers { w.requestStop() }
+        var total = ServerStats()
+        for t in threads { total.add(t.join()) }
+        return total
+    }
+}
+
+/// Moves a non-Sendable value to the one thread that will own it from now on.
+struct UncheckedTransfer<T>: @unchecked Sendable {
+    // @unchecked Sendable: used only to hand a freshly built worker to its thread at spawn;
+    // the spawning thread never touches it again.
+    let value: T
+    init(_ value: T) { self.value = value }
+}

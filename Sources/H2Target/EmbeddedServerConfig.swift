@@ -1,0 +1,44 @@
+import H2Wire
+
+/// How to start the embedded target server.
+public struct EmbeddedServerConfig: Sendable, Hashable {
+    /// Numeric address to bind (loopback by default).
+    public var host: String = "127.0.0.1"
+    /// Port to bind; 0 picks a free one.
+    public var port: UInt16 = 0
+    /// Server loop threads (each owns a SO_REUSEPORT listener and its connections).
+    public var threads: Int = 1
+    /// HTTP/2 settings the server announces (windows, max concurrent streams, max frame size).
+    public var settings = HTTP2Settings()
+
+    public init(host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 1, settings: HTTP2Settings = HTTP2Settings()) {
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self.settings = settings
+    }
+}
+
+/// What the embedded server did, summed over its threads; read once it has stopped.
+public struct ServerStats: Sendable, Equatable {
+    /// Connections accepted.
+    public var connectionsAccepted = 0
+    /// Requests whose response was started.
+    public var streamsStarted = 0
+    /// Responses finished with END_STREAM (all planned data queued and sent).
+    public var streamsFinished = 0
+    /// DATA frame payload bytes sent (the figure the driver's byte count must equal).
+    public var dataBytesSent = 0
+    /// gRPC messages queued for sending.
+    public var messagesQueued = 0
+
+    public init() {}
+
+    mutating func add(_ o: ServerStats) {
+        connectionsAccepted += o.connectionsAccepted
+        streamsStarted += o.streamsStarted
+        streamsFinished += o.streamsFinished
+        dataBytesSent += o.dataBytesSent
+        messagesQueued += o.messagesQueued
+    }
+}

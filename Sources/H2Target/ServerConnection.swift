@@ -1,0 +1,325 @@
+import H2Loop
+import H2Wire
+
+/// One accepted connection of the embedded server: socket + nghttp2 server session + the
+/// per-request producers.
+///
+/// Producers queue at most ``lowWater`` bytes ahead of what nghttp2 has taken, so a large
+/// response never sits whole in memory; paced messages wait on loop timers (never sleeps).
+/// Threading: owned by one ``ServerWorker``; loop thread only.
+final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler {
+    unowned let worker: ServerWorker
+    private var socket: TCPSocket
+    private var registration: Registration?
+    private var session: ServerSession!
+    private var output = OutputBuffer(capacity: 64 * 1024)
+    private var streams: [Int32: ServerStream] = [:]
+    /// Streams whose producer has more to queue once their queue drains.
+    private var producing: Set<Int32> = []
+    private var closed = false
+    private var wantsWritable = false
+    /// Bytes queued ahead per stream before the producer waits for nghttp2 to take them.
+    static let lowWater = 256 * 1024
+    static let chunk = 64 * 1024
+
+    init(worker: ServerWorker, socket: TCPSocket) throws(HTTP2Error) {
+        self.worker = worker
+        self.socket = socket
+        self.session = nil
+        self.session = try ServerSession(settings: worker.settings, delegate: self)
+    }
+
+    func start() {
+        do {
+            registration = try worker.loop.register(fd: socket.fd, interest: .readable, handler: self)
+        } catch {
+            close()
+            return
+        }
+        flush()
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        if let reg = registration { worker.loop.deregister(reg) }
+        registration = nil
+        socket.close()
+        streams.removeAll()
+        producing.removeAll()
+        worker.connectionClosed(self)
+    }
+
+    // MARK: I/O
+
+    func handleEvents(_ events: IOEvents, loop: EventLoop) {
+        guard !closed else { return }
+        if events.contains(.readable) {
+            let buffer = worker.readBuffer
+            readLoop: for _ in 0..<16 {
+                let r: IOResult
+                do { r = try socket.read(into: buffer) } catch { close(); return }
+                switch r {
+                case .bytes(let n):
+                    do { try session.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) } catch { close(); return }
+                    if n < buffer.count { break readLoop }
+                case .wouldBlock: break readLoop
+                case .endOfFile: close(); return
+                }
+            }
+        }
+        flush()
+    }
+
+    /// Lets nghttp2 serialise what it can, tops up producers, writes to the socket.
+    private func flush() {
+        guard !closed else { return }
+        for _ in 0..<8 {
+            do {
+                _ = try session.drainOutput(into: &output)
+                topUpProducers()
+                _ = try session.drainOutput(into: &output)
+            } catch {
+                close()
+                return
+            }
+            let produced = output.readableBytes
+            if !writeOut() { return }
+            if produced == 0 || output.readableBytes > 0 { break }
+        }
+        if !session.wantsRead && !session.wantsWrite && output.readableBytes == 0 { close() }
+    }
+
+    /// Writes buffered output; returns false when the connection was closed.
+    private func writeOut() -> Bool {
+        while output.readableBytes > 0 {
+            let r: IOResult
+            do { r = try output.withReadableBytes { try socket.write($0) } } catch { close(); return false }
+            switch r {
+            case .bytes(let n): output.consume(n)
+            case .wouldBlock, .endOfFile: setWritable(true); return true
+            }
+        }
+        setWritable(false)
+        return true
+    }
+
+    private func setWritable(_ on: Bool) {
+        guard on != wantsWritable, let reg = registration else { return }
+        wantsWritable = on
+        worker.loop.setInterest(reg, on ? [.readable, .writable] : .readable)
+    }
+
+    // MARK: ServerSessionDelegate
+
+    func requestHeaders(stream: Int32, headers: [HeaderField]) {
+        var path = ""
+        var method = ""
+        var grpc = false
+        var stamp = false
+        for h in headers {
+            switch h.name {
+            case ":path": path = h.value
+            case ":method": method = h.value
+            case "content-type": grpc = h.value.hasPrefix("application/grpc")
+            case "h2stress-stamp": stamp = h.value == "1"
+            default: break
+            }
+        }
+        var s = ServerStream(id: stream, route: Self.route(method: method, path: path, grpc: grpc))
+        s.stamp = stamp
+        streams[stream] = s
+    }
+
+    static func route(method: String, path: String, grpc: Bool) -> ServerStream.Route {
+        if method == "POST" && path == "/grpc.testing.TestService/StreamingOutputCall" { return .streamingOutput }
+        if method == "POST" && path == "/grpc.testing.TestService/UnaryCall" { return .unary }
+        if method == "GET" || method == "HEAD", path.hasPrefix("/bytes/"), let n = Int(path.dropFirst(7)), n >= 0 {
+            return .bytes(n)
+        }
+        return .notFound(grpc: grpc)
+    }
+
+    func requestData(stream: Int32, bytes: UnsafeRawBufferPointer) {
+        guard streams[stream] != nil else { return }
+        if streams[stream]!.requestBody.count + bytes.count <= 16 * 1024 * 1024 {
+            streams[stream]!.requestBody.append(contentsOf: bytes)
+        }
+    }
+
+    func requestEnded(stream: Int32) {
+        guard var s = streams[stream] else { return }
+        defer { if streams[stream] != nil { streams[stream] = s } }
+        do {
+            switch s.route {
+            case .streamingOutput:
+                let req = try s.requestBody.withUnsafeBytes { raw throws(GRPCWireError) in
+                    try StreamingOutputCallRequest.decode(Self.grpcPayload(raw))
+                }
+                s.sizes = req.responseParameters.map { max(0, Int($0.size)) }
+                s.intervals = req.responseParameters.map { UInt64(max(0, $0.intervalUs)) * 1000 }
+                try session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
+                worker.stats.streamsStarted += 1
+                s.requestBody = []
+                streams[stream] = s
+                scheduleOrProduce(&s)
+            case .unary:
+                let req = try s.requestBody.withUnsafeBytes { raw throws(GRPCWireError) in
+                    try SimpleRequest.decode(Self.grpcPayload(raw))
+                }
+                s.sizes = [max(0, Int(req.responseSize))]
+                s.intervals = [0]
+                try session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
+                worker.stats.streamsStarted += 1
+                s.requestBody = []
+                scheduleOrProduce(&s)
+            case .bytes(let n):
+                s.remainingBytes = n
+                try session.sendResponseHeaders(stream: stream, status: 200, headers: [
+                    HeaderField(name: "content-type", value: "application/octet-stream"),
+                    HeaderField(name: "content-length", value: String(n)),
+                ])
+                worker.stats.streamsStarted += 1
+                produceBytes(&s)
+            case .notFound(let grpc):
+                if grpc {
+                    try session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
+                    session.finishResponse(stream: stream, trailers: [
+                        HeaderField(name: "grpc-status", value: "12"),
+                        HeaderField(name: "grpc-message", value: "h2stress serve: unknown method"),
+                    ])
+                } else {
+                    try session.sendResponseHeaders(stream: stream, status: 404, headers: [])
+                    session.finishResponse(stream: stream, trailers: [])
+                }
+                s.finished = true
+            }
+        } catch {
+            if case .streamingOutput = s.route {} else if case .unary = s.route {} else {
+                session.resetStream(stream, errorCode: 2)   // INTERNAL_ERROR
+                return
+            }
+            // A malformed gRPC request: answer INVALID_ARGUMENT rather than dropping it.
+            try? session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
+            session.finishResponse(stream: stream, trailers: [
+                HeaderField(name: "grpc-status", value: "3"),
+                HeaderField(name: "grpc-message", value: "h2stress serve: bad request message"),
+            ])
+            s.finished = true
+        }
+    }
+
+    func streamClosed(stream: Int32, errorCode: UInt32) {
+        if let s = streams.removeValue(forKey: stream), s.finished, errorCode == 0 {
+            worker.stats.streamsFinished += 1
+        }
+        producing.remove(stream)
+    }
+
+    func frame(_ event: FrameEvent) {
+        if event.direction == .sent && event.type == 0 {   // DATA
+            worker.stats.dataBytesSent += event.length
+        }
+    }
+
+    // MARK: Producers
+
+    static let grpcResponseHeaders = [HeaderField(name: "content-type", value: "application/grpc")]
+    static let okTrailers = [HeaderField(name: "grpc-status", value: "0")]
+
+    /// Strips the 5-byte gRPC prefix of a unary request message.
+    static func grpcPayload(_ raw: UnsafeRawBufferPointer) throws(GRPCWireError) -> UnsafeRawBufferPointer {
+        guard raw.count >= 5 else { return UnsafeRawBufferPointer(rebasing: raw[raw.count...]) }
+        let len = Int(raw[1]) << 24 | Int(raw[2]) << 16 | Int(raw[3]) << 8 | Int(raw[4])
+        return UnsafeRawBufferPointer(rebasing: raw[5..<min(raw.count, 5 + len)])
+    }
+
+    /// Queues messages that are due now; arms a timer for the next paced one.
+    private func scheduleOrProduce(_ s: inout ServerStream) {
+        while s.next < s.sizes.count {
+            let pause = s.intervals[s.next]
+            if pause > 0 && !s.waitingForTimer {
+                s.waitingForTimer = true
+                worker.loop.schedule(at: MonotonicClock.now() + pause, handler: self, token: UInt64(UInt32(bitPattern: s.id)))
+                return
+            }
+            if session.queuedBytes(stream: s.id) >= Self.lowWater {
+                producing.insert(s.id)
+                return
+            }
+            s.waitingForTimer = false
+            queueMessage(&s)
+        }
+        producing.remove(s.id)
+        if !s.finished {
+            s.finished = true
+            session.finishResponse(stream: s.id, trailers: Self.okTrailers)
+        }
+    }
+
+    private func queueMessage(_ s: inout ServerStream) {
+        let bodySize = s.sizes[s.next]
+        let index = s.next
+        let messageLength = StreamingOutputCallResponse.encodedLength(bodySize: bodySize)
+        let stamp = s.stamp
+        let streamID = s.id
+        session.enqueueData(stream: s.id, count: 5 + messageLength) { buf in
+            buf[0] = 0
+            buf[1] = UInt8(truncatingIfNeeded: messageLength >> 24)
+            buf[2] = UInt8(truncatingIfNeeded: messageLength >> 16)
+            buf[3] = UInt8(truncatingIfNeeded: messageLength >> 8)
+            buf[4] = UInt8(truncatingIfNeeded: messageLength)
+            let header = PayloadResponseLayout.writeHeader(bodySize: bodySize, to: buf.baseAddress! + 5)
+            let body = UnsafeMutableRawBufferPointer(rebasing: buf[(5 + header)...])
+            if stamp {
+                _ = MessageStamp.write(into: body, streamID: UInt32(bitPattern: streamID), index: UInt32(index),
+                                       bodyLength: bodySize, sendTimeNs: MonotonicClock.realtimeNanoseconds())
+            } else {
+                body.initializeMemory(as: UInt8.self, repeating: 0x61)
+            }
+        }
+        s.next += 1
+        worker.stats.messagesQueued += 1
+    }
+
+    private func produceBytes(_ s: inout ServerStream) {
+        while s.remainingBytes > 0 {
+            if session.queuedBytes(stream: s.id) >= Self.lowWater {
+                producing.insert(s.id)
+                return
+            }
+            let n = min(Self.chunk, s.remainingBytes)
+            session.enqueueData(stream: s.id, count: n) { buf in
+                buf.initializeMemory(as: UInt8.self, repeating: 0x62)
+            }
+            s.remainingBytes -= n
+        }
+        producing.remove(s.id)
+        if !s.finished {
+            s.finished = true
+            session.finishResponse(stream: s.id, trailers: [])
+        }
+    }
+
+    private func topUpProducers() {
+        guard !producing.isEmpty else { return }
+        for id in Array(producing) {
+            guard var s = streams[id], session.queuedBytes(stream: id) < Self.lowWater else { continue }
+            if case .bytes = s.route { produceBytes(&s) } else { scheduleOrProduce(&s) }
+            streams[id] = s
+        }
+    }
+
+    // MARK: Timers
+
+    func timerFired(token: UInt64, loop: EventLoop) {
+        guard !closed else { return }
+        let id = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
+        guard var s = streams[id], s.waitingForTimer else { return }
+        s.waitingForTimer = false
+        queueMessage(&s)
+        scheduleOrProduce(&s)
+        streams[id] = s
+        flush()
+    }
+}

@@ -1,0 +1,63 @@
+import H2Loop
+import H2Wire
+
+/// One embedded-server loop thread: its listener and the connections it accepted.
+///
+/// Threading: built on the starting thread, then owned by its loop thread only.
+final class ServerWorker: EventHandler {
+    let loop: EventLoop
+    let settings: HTTP2Settings
+    private var listener: TCPSocket
+    private var connections: [ObjectIdentifier: ServerConnection] = [:]
+    var stats = ServerStats()
+    /// One read buffer shared by this thread's connections (each read is fully consumed first).
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+    /// Safety bound: a server loop never runs longer than this without being stopped.
+    static let maxLifetime: UInt64 = 24 * 3600 * 1_000_000_000
+
+    init(listener: TCPSocket, settings: HTTP2Settings) throws(SystemError) {
+        self.listener = listener
+        self.settings = settings
+        self.loop = try EventLoop()
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    func run() -> ServerStats {
+        do {
+            _ = try loop.register(fd: listener.fd, interest: .readable, handler: self)
+        } catch {
+            listener.close()
+            return stats
+        }
+        loop.run(until: MonotonicClock.now() + Self.maxLifetime)
+        for conn in Array(connections.values) { conn.close() }
+        listener.close()
+        return stats
+    }
+
+    func handleEvents(_ events: IOEvents, loop: EventLoop) {
+        while true {
+            let accepted: TCPSocket?
+            do {
+                accepted = try listener.accept()
+            } catch {
+                return   // e.g. EMFILE: try again on the next readiness event
+            }
+            guard let sock = accepted else { return }
+            do {
+                let conn = try ServerConnection(worker: self, socket: sock)
+                connections[ObjectIdentifier(conn)] = conn
+                stats.connectionsAccepted += 1
+                conn.start()
+            } catch {
+                var s = sock
+                s.close()
+            }
+        }
+    }
+
+    func connectionClosed(_ conn: ServerConnection) {
+        connections.removeValue(forKey: ObjectIdentifier(conn))
+    }
+}
