@@ -292,7 +292,7 @@ struct EnvironmentTests {
     @Test("current() describes this machine")
     func current() {
         let env = EnvironmentInfo.current(nghttp2Version: "1.52.0")
-        #expect(env.cores == ProcessInfo.processInfo.activeProcessorCount)
+        #expect(env.cores >= 1 && env.cores <= ProcessInfo.processInfo.processorCount)
         #expect(!env.host.isEmpty && env.host != "unknown")
         #expect(env.nghttp2Version == "1.52.0")
         #if os(Linux)
