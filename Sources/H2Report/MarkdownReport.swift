@@ -1,0 +1,143 @@
+import H2Stress
+
+/// Renders `report.md`: run header, per-cell table, failure breakdown, abnormal streams, notes.
+///
+/// Output is valid GitHub Markdown and readable as plain text (columns padded and aligned).
+/// It depends only on the ``RunResult`` (no clock, no environment), so it is golden-testable.
+public enum MarkdownReport {
+    /// Most abnormal streams listed per cell; the rest are summarised as "… and N more".
+    public static let failuresShownPerCell = 20
+
+    /// The whole report.
+    public static func render(_ run: RunResult) -> String {
+        var out = "# h2stress run `\(run.runID)`\n\n"
+        out += header(run)
+        out += "\n## Cells\n\n"
+        if run.cells.isEmpty {
+            out += "No cell has finished yet.\n"
+        } else {
+            out += CellTable.make(run).markdown()
+            out += "\n*other fail*: every outcome except complete, truncated and unfinished (breakdown below). "
+            out += "MB = 10^6 bytes. Latencies in ms (ttfb = time to first byte, gap = inter-message gap, "
+            out += "dur = stream duration); – = nothing recorded. *cpu s* = driver user + system CPU seconds; "
+            out += "*RSS MB* = driver peak resident set.\n"
+        }
+        out += outcomes(run)
+        out += abnormalStreams(run)
+        out += connectionErrors(run)
+        out += notes(run)
+        return out
+    }
+
+    private static func header(_ run: RunResult) -> String {
+        let env = run.environment
+        var status = "- **Status:** \(run.status.rawValue) · started \(run.startedAt)"
+        if let finished = run.finishedAt { status += " · finished \(finished)" }
+        status += " · \(run.tool.name) \(run.tool.version) · schema `\(run.schema)`\n"
+        var environment = "- **Environment:** host `\(env.host)` · \(env.cores) cores · \(env.kernel) · \(env.os)"
+        environment += " · nghttp2 \(env.nghttp2Version)"
+        if let swift = env.swiftVersion { environment += " · Swift \(swift)" }
+        return status + environment + "\n"
+            + "- **Profile:** `\(run.profileName)` (`\(run.profileFile)`)\n"
+            + "- **Target:** \(inline(run.target))\n"
+    }
+
+    private static func outcomes(_ run: RunResult) -> String {
+        var out = "\n## Stream outcomes\n\n"
+        let abnormal = run.cells.filter { $0.streams.failed > 0 || $0.streams.unfinished > 0 }
+        guard !abnormal.isEmpty else {
+            return out + "Every stream that ended was complete.\n"
+        }
+        var table = TextTable([TextTable.Column(title: "cell", alignment: .left)]
+            + StreamOutcome.allCases.filter { $0 != .complete }.map { .init(title: $0.rawValue, alignment: .right) }
+            + [.init(title: "unfinished", alignment: .right), .init(title: "total", alignment: .right)])
+        for cell in abnormal {
+            table.append([cell.id]
+                + StreamOutcome.allCases.filter { $0 != .complete }.map { NumberText.grouped(cell.streams[$0]) }
+                + [NumberText.grouped(cell.streams.unfinished), NumberText.grouped(cell.streams.total)])
+        }
+        out += "Cells with streams that did not complete (all others: every stream complete).\n\n"
+        return out + table.markdown()
+    }
+
+    private static func abnormalStreams(_ run: RunResult) -> String {
+        var out = "\n## Abnormal streams\n"
+        let cells = run.cells.filter { !$0.failures.isEmpty || $0.failuresDropped > 0 }
+        guard !cells.isEmpty else { return out + "\nNone recorded.\n" }
+        for cell in cells {
+            let recorded = cell.failures.count
+            out += "\n### `\(cell.id)`\n\n"
+            var table = TextTable([
+                .init(title: "outcome", alignment: .left),
+                .init(title: "kind", alignment: .left),
+                .init(title: "conn", alignment: .right),
+                .init(title: "stream", alignment: .right),
+                .init(title: "messages got/planned", alignment: .right),
+                .init(title: "bytes got/planned", alignment: .right),
+                .init(title: "code", alignment: .left),
+                .init(title: "detail", alignment: .left),
+            ])
+            for failure in cell.failures.prefix(failuresShownPerCell) {
+                table.append([
+                    failure.outcome.rawValue,
+                    failure.kind,
+                    String(failure.connection),
+                    String(failure.streamID),
+                    "\(NumberText.grouped(failure.messagesReceived))/\(NumberText.grouped(failure.messagesPlanned))",
+                    "\(NumberText.grouped(failure.bytesReceived))/\(NumberText.grouped(failure.bytesPlanned))",
+                    code(failure),
+                    failure.detail,
+                ])
+            }
+            if recorded > 0 { out += table.markdown() }
+            let more = recorded - min(recorded, failuresShownPerCell)
+            if more > 0 || cell.failuresDropped > 0 {
+                out += "\n… and \(NumberText.grouped(more + cell.failuresDropped)) more"
+                if cell.failuresDropped > 0 {
+                    out += " (\(NumberText.grouped(more)) in run.json, \(NumberText.grouped(cell.failuresDropped)) counted but not recorded)"
+                } else {
+                    out += " (in run.json)"
+                }
+                out += ".\n"
+            }
+        }
+        return out
+    }
+
+    private static func connectionErrors(_ run: RunResult) -> String {
+        let cells = run.cells.filter { !$0.connectionErrors.isEmpty }
+        guard !cells.isEmpty else { return "" }
+        var out = "\n## Connection errors\n\n"
+        for cell in cells {
+            for message in cell.connectionErrors.prefix(failuresShownPerCell) {
+                out += "- `\(cell.id)`: \(inline(message))\n"
+            }
+            if cell.connectionErrors.count > failuresShownPerCell {
+                out += "- `\(cell.id)`: … and \(cell.connectionErrors.count - failuresShownPerCell) more (in run.json)\n"
+            }
+        }
+        return out
+    }
+
+    private static func notes(_ run: RunResult) -> String {
+        var lines = run.notes.map { "- \(inline($0))" }
+        for cell in run.cells {
+            lines += cell.notes.map { "- `\(cell.id)`: \(inline($0))" }
+        }
+        return "\n## Notes\n\n" + (lines.isEmpty ? "None.\n" : lines.joined(separator: "\n") + "\n")
+    }
+
+    /// "h2 0x8, grpc 14, http 503" from whatever codes the failure carries, or "–".
+    private static func code(_ failure: StreamFailure) -> String {
+        var parts: [String] = []
+        if let code = failure.errorCode { parts.append("h2 0x" + String(code, radix: 16, uppercase: true)) }
+        if let status = failure.grpcStatus { parts.append("grpc \(status)") }
+        if let status = failure.httpStatus { parts.append("http \(status)") }
+        return parts.isEmpty ? NumberText.dash : parts.joined(separator: ", ")
+    }
+
+    /// Free text on one line (newlines become spaces).
+    private static func inline(_ text: String) -> String {
+        String(text.map { $0.isNewline ? " " : $0 })
+    }
+}

@@ -1,0 +1,47 @@
+/// One stream that did not complete: its outcome and how far it got against its plan.
+public struct StreamFailure: Sendable, Codable, Equatable {
+    /// The outcome the verifier gave the stream (never ``StreamOutcome/complete``).
+    public var outcome: StreamOutcome
+    /// What the stream was: `grpc.serverStream`, `grpc.unary` or `http.get`.
+    public var kind: String
+    /// Index of the connection within the worker set (0-based, unique within the cell).
+    public var connection: Int
+    /// HTTP/2 stream id on that connection.
+    public var streamID: Int32
+    /// Complete messages received (plain HTTP: DATA frames).
+    public var messagesReceived: Int
+    /// Messages the plan expected.
+    public var messagesPlanned: Int
+    /// DATA payload bytes received.
+    public var bytesReceived: Int
+    /// DATA payload bytes the plan expected.
+    public var bytesPlanned: Int
+    /// HTTP/2 error code of RST_STREAM or GOAWAY, when there was one.
+    public var errorCode: UInt32?
+    /// `grpc-status` when trailers arrived.
+    public var grpcStatus: Int?
+    /// `:status` when response headers arrived.
+    public var httpStatus: Int?
+    /// One human-readable sentence on what went wrong.
+    public var detail: String
+
+    /// Creates a failure record.
+    public init(
+        outcome: StreamOutcome, kind: String, connection: Int, streamID: Int32,
+        messagesReceived: Int, messagesPlanned: Int, bytesReceived: Int, bytesPlanned: Int,
+        errorCode: UInt32? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String
+    ) {
+        self.outcome = outcome
+        self.kind = kind
+        self.connection = connection
+        self.streamID = streamID
+        self.messagesReceived = messagesReceived
+        self.messagesPlanned = messagesPlanned
+        self.bytesReceived = bytesReceived
+        self.bytesPlanned = bytesPlanned
+        self.errorCode = errorCode
+        self.grpcStatus = grpcStatus
+        self.httpStatus = httpStatus
+        self.detail = detail
+    }
+}

@@ -1,0 +1,82 @@
+import H2Stress
+
+/// A deterministic RunResult covering every report section: a clean cell, a cell with
+/// failures beyond the shown cap (including a `|` in a detail), and a cell that recorded nothing.
+enum SyntheticRun {
+    static let environment = EnvironmentInfo(
+        host: "bench-01", cores: 2, kernel: "Linux 6.1.0-18-amd64", nghttp2Version: "1.52.0",
+        os: "Debian GNU/Linux 12 (bookworm)", swiftVersion: "6.3")
+
+    static func make() -> RunResult {
+        var clean = CellMeasurements()
+        clean.outcomes.complete = 1_200
+        clean.streamsStarted = 1_200
+        clean.connectionsOpened = 4
+        clean.bytesReceived = 1_228_800_000
+        clean.messagesReceived = 120_000
+        for n in UInt64(1)...1_200 {
+            clean.ttfb.record(nanoseconds: 150_000 + n * 100)
+            clean.streamDuration.record(nanoseconds: 40_000_000 + n * 10_000)
+        }
+        for n in UInt64(1)...12_000 { clean.messageGap.record(nanoseconds: 20_000 + (n % 500) * 100) }
+
+        var faulty = CellMeasurements()
+        faulty.outcomes.complete = 500
+        faulty.outcomes.truncated = 12
+        faulty.outcomes.reset = 10
+        faulty.outcomes.goaway = 3
+        faulty.outcomes.unfinished = 4
+        faulty.streamsStarted = 529
+        faulty.connectionsOpened = 8
+        faulty.bytesReceived = 51_200_000
+        faulty.messagesReceived = 50_000
+        for n in UInt64(1)...500 {
+            faulty.ttfb.record(nanoseconds: 300_000 + n * 1_000)
+            faulty.streamDuration.record(nanoseconds: 90_000_000 + n * 100_000)
+            faulty.messageGap.record(nanoseconds: 50_000 + n * 2_000)
+        }
+        for n in 0..<12 {
+            faulty.recordFailure(StreamFailure(
+                outcome: .truncated, kind: "grpc.serverStream", connection: n % 8, streamID: Int32(2 * n + 1),
+                messagesReceived: 60 + n, messagesPlanned: 100, bytesReceived: (60 + n) * 1_024, bytesPlanned: 102_400,
+                grpcStatus: 0, httpStatus: 200, detail: "END_STREAM with grpc-status 0 after \(60 + n) of 100 messages"))
+        }
+        for n in 0..<10 {
+            faulty.recordFailure(StreamFailure(
+                outcome: .reset, kind: "grpc.serverStream", connection: n % 8, streamID: Int32(101 + 2 * n),
+                messagesReceived: 5, messagesPlanned: 100, bytesReceived: 5_120, bytesPlanned: 102_400,
+                errorCode: 8, detail: "RST_STREAM CANCEL | injected after message 5"))
+        }
+        for n in 0..<3 {
+            faulty.recordFailure(StreamFailure(
+                outcome: .goaway, kind: "http.get", connection: 7, streamID: Int32(301 + 2 * n),
+                messagesReceived: 0, messagesPlanned: 1, bytesReceived: 0, bytesPlanned: 65_536,
+                errorCode: 0, detail: "GOAWAY last-stream-id 299"))
+        }
+        faulty.recordConnectionError("connection 7: GOAWAY NO_ERROR from peer")
+
+        let idle = CellMeasurements()
+
+        var cells = [
+            CellResult(index: 0, id: "baseline/t1/r1", threads: 1, serverThreads: 2, variant: "baseline", repeat: 1,
+                       durationSeconds: 5, measurements: clean,
+                       cpu: CPUUsage(userSeconds: 2.25, systemSeconds: 1.5), peakRSSBytes: 48_234_496),
+            CellResult(index: 1, id: "window-64k/t2/r1", threads: 2, serverThreads: 2, variant: "window-64k", repeat: 1,
+                       durationSeconds: 5, measurements: faulty,
+                       cpu: CPUUsage(userSeconds: 3.125, systemSeconds: 2.0), peakRSSBytes: 61_865_984),
+            CellResult(index: 2, id: "window-64k/t2/r2", threads: 2, serverThreads: 0, variant: "window-64k", repeat: 2,
+                       durationSeconds: 5, measurements: idle,
+                       cpu: CPUUsage(userSeconds: 0.01, systemSeconds: 0.0), peakRSSBytes: 61_865_984),
+        ]
+        cells[2].notes.append("target did not accept connections\nwithin 2 s")
+        return RunResult(
+            runID: "smoke-20250131-120005", startedAt: "2025-01-31T12:00:05Z", finishedAt: "2025-01-31T12:00:25Z",
+            status: .complete, environment: environment, profileFile: "profiles/smoke.yaml",
+            profile: .object([
+                "name": .string("smoke"),
+                "duration": .string("5s"),
+                "sweep": .object(["threads": .array([.number(1), .number(2)])]),
+            ]),
+            target: "embedded 127.0.0.1:40123", cells: cells, notes: ["interrupted cells: none"])
+    }
+}
