@@ -1,0 +1,99 @@
+import Foundation
+import H2Loop
+import H2Wire
+
+/// Runs every cell of a loaded profile, one after another, and builds the ``RunResult``.
+///
+/// For each cell: launch the target, run the ``Driver``, stop the target, turn the merged
+/// measurements into a ``CellResult``, and hand the run-so-far to ``Hooks/cellFinished`` (the
+/// CLI writes `run.json` there, so an interrupted or crashed run keeps every finished cell).
+/// A target that cannot be launched is a finding recorded in the cell, not a crash.
+/// Threading: `run()` blocks the calling thread; driver and server loops run on their own threads.
+public final class Runner {
+    /// Callbacks for the CLI (progress, persistence). Called on the thread running `run()`,
+    /// except `cellStarted`'s progress counters, which other threads may read.
+    public struct Hooks: Sendable {
+        public var cellStarted: @Sendable (_ cell: Cell, _ number: Int, _ count: Int, _ progress: [WorkerProgress]) -> Void = { _, _, _, _ in }
+        public var cellFinished: @Sendable (_ run: RunResult) -> Void = { _ in }
+        public init() {}
+    }
+
+    public let loaded: LoadedProfile
+    public let launcher: TargetLauncher
+    public let control: RunControl
+    public var hooks = Hooks()
+    /// Optional count bound per cell (measured streams), used by tests and `--streams`.
+    public var totalStreams: Int?
+
+    public init(loaded: LoadedProfile, launcher: TargetLauncher, control: RunControl) {
+        self.loaded = loaded
+        self.launcher = launcher
+        self.control = control
+    }
+
+    /// Runs all cells (or until interrupted) and returns the run.
+    public func run(runID: String, startedAt: Date = Date()) -> RunResult {
+        let profileJSON = (try? JSONValue(encoding: loaded.base)) ?? .null
+        var result = RunResult(
+            tool: ToolInfo(), runID: runID, startedAt: UTCTimestamp.iso8601(startedAt), finishedAt: nil,
+            status: .running, environment: EnvironmentInfo.current(nghttp2Version: nghttp2VersionString()),
+            profileFile: loaded.file, profile: profileJSON, target: "", cells: [], notes: [])
+        if !loaded.overrides.isEmpty {
+            result.notes.append("overrides: " + loaded.overrides.joined(separator: ", "))
+        }
+        hooks.cellFinished(result)
+        for (n, cell) in loaded.cells.enumerated() {
+            if control.isInterrupted { break }
+            let cellResult = runCell(cell, number: n + 1, count: loaded.cells.count, targetDescription: &result.target)
+            result.cells.append(cellResult)
+            hooks.cellFinished(result)
+        }
+        result.status = control.isInterrupted ? .interrupted : .complete
+        if control.isInterrupted {
+            result.notes.append("interrupted after \(result.cells.count) of \(loaded.cells.count) cells; the last cell holds what was measured until then")
+        }
+        result.finishedAt = UTCTimestamp.iso8601(Date())
+        hooks.cellFinished(result)
+        return result
+    }
+
+    /// Runs one cell against a freshly launched target.
+    public func runCell(_ cell: Cell, number: Int, count: Int, targetDescription: inout String) -> CellResult {
+        let profile = cell.profile
+        let progress = (0..<max(1, min(cell.threads, profile.connections))).map { _ in WorkerProgress() }
+        var notes: [String] = []
+        let target: LaunchedTarget
+        do {
+            target = try launcher.launch(for: cell)
+        } catch {
+            var m = CellMeasurements()
+            m.recordConnectionError("target could not be started: \(error)")
+            hooks.cellStarted(cell, number, count, progress)
+            return CellResult(index: cell.index, id: cell.id, threads: cell.threads, serverThreads: cell.serverThreads,
+                              variant: cell.variant, repeat: cell.repeat, durationSeconds: 0, measurements: m,
+                              cpu: CPUUsage(userSeconds: 0, systemSeconds: 0), peakRSSBytes: 0)
+        }
+        targetDescription = target.description
+        let stamped = profile.client.stamp && target.stampsBodies
+        let plans = profile.mix.map { PlanBuilder.plan(for: $0.kind, stamped: stamped) }
+        let options = Driver.Options(
+            threads: cell.threads, connections: profile.connections, streamsPerConnection: profile.streamsPerConnection,
+            plans: plans, weights: profile.mix.map(\.weight), settings: PlanBuilder.settings(profile.client),
+            warmupNanoseconds: profile.warmup.nanoseconds, durationNanoseconds: profile.duration.nanoseconds,
+            totalStreams: totalStreams ?? profile.totalStreams, seed: profile.seed &+ UInt64(cell.index), rxTimestamps: true)
+        ProcessUsage.resetPeakRSS()
+        hooks.cellStarted(cell, number, count, progress)
+        let driven = Driver.run(options, target: target.address, control: control, progress: progress)
+        let peak = ProcessUsage.current().peakRSSBytes
+        if let seen = target.stop() {
+            notes.append("target: \(seen.connectionsAccepted) connections, \(seen.streamsFinished) responses finished, \(seen.dataBytesSent) DATA bytes sent")
+        }
+        if control.isInterrupted { notes.append("interrupted: measured \(String(format: "%.2f", driven.measuredSeconds)) s") }
+        var result = CellResult(
+            index: cell.index, id: cell.id, threads: cell.threads, serverThreads: cell.serverThreads, variant: cell.variant,
+            repeat: cell.repeat, durationSeconds: driven.measuredSeconds, measurements: driven.measurements,
+            cpu: CPUUsage(userSeconds: driven.userSeconds, systemSeconds: driven.systemSeconds), peakRSSBytes: peak)
+        result.notes.append(contentsOf: notes)
+        return result
+    }
+}
