@@ -124,7 +124,7 @@ struct ProfileOverride: Sendable {
                 throw fail("`\(walked)` is empty; replace the whole list with `--set \(walked)=[…]`")
             }
             guard index < items.count else {
-                throw fail("`\(walked)` has \(items.count) entries (indexes 0…\(items.count - 1)); use an index below \(items.count)")
+                throw fail("`\(walked)` has \(items.count) \(items.count == 1 ? "entry" : "entries"); use an index below \(items.count)")
             }
             try set(&items[index], steps: rest, value: value, walked: "\(walked)[\(index)]", override: override, file: file)
             node.kind = .sequence(items)
