@@ -1,0 +1,36 @@
+/// A decoded, validated load profile: what to connect to, how many connections and streams,
+/// what each stream does, and for how long.
+///
+/// Produced by `ProfileLoader`; every value is within its documented range (see
+/// `PROFILE_FORMAT.md`).
+public struct Profile: Sendable, Hashable, Codable {
+    /// Profile name (letters, digits, `-`, `_`, `.`), used in result directory names.
+    public var name: String
+    /// Free-text description.
+    public var description: String?
+    /// What to connect to (default `.embedded`).
+    public var target: TargetSpec
+    /// Time run before measuring, on the same connections (default 0s).
+    public var warmup: TimeSpan
+    /// Measured time (> 0, ≤ 1h).
+    public var duration: TimeSpan
+    /// TCP connections (default 1).
+    public var connections: Int
+    /// Concurrent streams kept open on each connection (default 1).
+    public var streamsPerConnection: Int
+    /// What streams do; never empty.
+    public var mix: [MixEntry]
+    /// Driver HTTP/2 settings.
+    public var client: ClientSettings
+    /// Embedded server settings.
+    public var server: ServerSettings
+    /// Driver threads when `sweep.threads` is absent (default 1); in a cell, the cell's value.
+    public var threads: Int
+    /// Seed for the mix choice and any other randomness (default 1).
+    public var seed: UInt64
+    /// The sweep (resolved: absent lists hold the single base value).
+    public var sweep: SweepSpec
+
+    /// Total concurrent streams: `connections × streamsPerConnection`.
+    public var concurrentStreams: Int { connections * streamsPerConnection }
+}
