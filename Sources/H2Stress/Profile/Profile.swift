@@ -28,6 +28,9 @@ public struct Profile: Sendable, Hashable, Codable {
     public var threads: Int
     /// Seed for the mix choice and any other randomness (default 1).
     public var seed: UInt64
+    /// When set, each cell also ends once this many measured streams have finished (the
+    /// h2load `-n` model); `duration` stays the upper bound.
+    public var totalStreams: Int?
     /// The sweep (resolved: absent lists hold the single base value).
     public var sweep: SweepSpec
 

@@ -24,6 +24,9 @@ extension ProfileDecoder {
         let client = try decodeClient(top.value("client") ?? .emptyMapping, "client")
         let server = try decodeServer(top.value("server") ?? .emptyMapping, "server")
         let threads = try top.value("threads").map { (node) throws(ProfileError) in try int(node, "threads", Self.threadRange) } ?? 1
+        let totalStreams = try top.value("totalStreams").map { (node) throws(ProfileError) in
+            try int(node, "totalStreams", 1...100_000_000)
+        }
         let seed = try top.value("seed").map { (node) throws(ProfileError) in try uint64(node, "seed") } ?? 1
 
         let sweepNode = top.value("sweep") ?? .emptyMapping
@@ -40,7 +43,7 @@ extension ProfileDecoder {
         let profile = Profile(
             name: name, description: description, target: target, warmup: warmup, duration: duration,
             connections: connections, streamsPerConnection: streams, mix: mix, client: client, server: server,
-            threads: threads, seed: seed,
+            threads: threads, seed: seed, totalStreams: totalStreams,
             sweep: SweepSpec(
                 threads: sweepThreads ?? [threads], serverThreads: sweepServerThreads ?? [server.threads],
                 repeats: repeats, variants: variants))

@@ -24,7 +24,7 @@ struct ProfileDecoder {
 
     static let topLevelKeys = [
         "name", "description", "target", "warmup", "duration", "connections", "streamsPerConnection",
-        "mix", "client", "server", "threads", "seed", "sweep",
+        "mix", "client", "server", "threads", "seed", "totalStreams", "sweep",
     ]
     static let kindKeys = ["grpc.serverStream", "grpc.unary", "http.get"]
 

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import H2Report
+import H2Stress
+import H2Target
+
+/// `h2stress run <profile>`: runs every cell of a profile and writes `results/<run>/`.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a load profile and write run.json and report.md under results/.")
+
+    @Argument(help: "The profile to run, e.g. profiles/quick.yaml.")
+    var profile: String
+
+    @OptionGroup var profileOptions: ProfileOptions
+
+    @Option(name: .long, help: ArgumentHelp("Where run folders are created.", valueName: "dir"))
+    var resultsDir = "results"
+
+    @Option(name: .long, help: ArgumentHelp("End each cell after this many measured streams (duration still bounds it).", valueName: "n"))
+    var streams: Int?
+
+    @Flag(name: .long, help: "No live progress line.")
+    var quiet = false
+
+    func validate() throws {
+        if let streams, streams < 1 {
+            throw ValidationError("`--streams` must be at least 1, got \(streams)")
+        }
+    }
+
+    func run() throws {
+        let loaded: LoadedProfile
+        do {
+            loaded = try profileOptions.load(profile)
+        } catch {
+            Terminal.error(error.description)
+            throw ExitCode(ExitStatus.usage)
+        }
+        let launcher: TargetLauncher
+        switch loaded.base.target {
+        case .embedded:
+            launcher = EmbeddedTargetLauncher()
+        case .url(let url):
+            do {
+                launcher = try ExternalTargetLauncher(url: url)
+            } catch {
+                Terminal.error("profile `\(profile)`: \(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        let directory: RunDirectory
+        do {
+            directory = try RunDirectory(resultsRoot: resultsDir, profileName: loaded.base.name, startedAt: Date())
+        } catch {
+            Terminal.error("cannot create the results folder: \(error)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+
+        let control = RunControl()
+        InterruptWatcher.install { control.interrupt() }
+        let progress = ProgressPrinter(enabled: Terminal.stderrIsTTY && !quiet)
+        let runner = Runner(loaded: loaded, launcher: launcher, control: control)
+        runner.totalStreams = streams
+        runner.hooks.cellStarted = { cell, number, count, counters in
+            progress.cellStarted(cell: cell, number: number, count: count, counters: counters)
+        }
+        runner.hooks.cellFinished = { run in
+            do {
+                try directory.write(run)
+            } catch {
+                Terminal.error("could not write results: \(error)")
+            }
+        }
+        if !quiet {
+            Terminal.note("h2stress: \(loaded.cells.count) cell\(loaded.cells.count == 1 ? "" : "s") of `\(loaded.base.name)`, about \(loaded.estimatedWallTime) → \(directory.path)")
+        }
+        let result = runner.run(runID: directory.runID)
+        progress.finish()
+        print(SummaryTable.render(result))
+        print(directory.path)
+
+        if control.isInterrupted { throw ExitCode(130) }
+        let completed = result.cells.reduce(0) { $0 + $1.streams.complete }
+        let started = result.cells.reduce(0) { $0 + $1.streamsStarted }
+        if completed == 0 && started == 0 {
+            Terminal.error("no stream could be started: the target was unreachable (see connection errors in \(directory.reportFilePath))")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+    }
+}

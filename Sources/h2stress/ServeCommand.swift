@@ -1,0 +1,71 @@
+import ArgumentParser
+import H2Stress
+import H2Target
+import H2Wire
+
+/// `h2stress serve`: the embedded target on its own, for h2load, grpc clients and others.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the embedded HTTP/2 + gRPC target server until Ctrl-C.",
+        discussion: """
+        Serves grpc.testing.TestService/StreamingOutputCall and /UnaryCall (gRPC) and GET /bytes/<n>.
+        Send the request header `h2stress-stamp: 1` to get stamped message bodies.
+        """)
+
+    @Option(name: .long, help: "Address to bind (numeric).")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to bind; 0 picks a free one.")
+    var port: UInt16 = 50051
+
+    @Option(name: .long, help: "Server loop threads.")
+    var threads = 1
+
+    @Option(name: .long, help: ArgumentHelp("Stream receive window the server announces, e.g. 64KiB.", valueName: "size"))
+    var streamWindow: ByteCount = ByteCount(bytes: 65_535)
+
+    @Option(name: .long, help: ArgumentHelp("Connection receive window, e.g. 1MiB.", valueName: "size"))
+    var connectionWindow: ByteCount = ByteCount(bytes: 1 << 20)
+
+    @Option(name: .long, help: "SETTINGS_MAX_CONCURRENT_STREAMS the server announces.")
+    var maxConcurrentStreams = 1000
+
+    @Option(name: .long, help: ArgumentHelp("SETTINGS_MAX_FRAME_SIZE, 16KiB…16MiB-1.", valueName: "size"))
+    var maxFrameSize: ByteCount = ByteCount(bytes: 16_384)
+
+    @Option(name: .long, help: ArgumentHelp("Stop by itself after this long (e.g. 30s); default: until Ctrl-C.", valueName: "time"))
+    var duration: TimeSpan?
+
+    func validate() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("`--threads` must be 1…256, got \(threads)") }
+        guard (16_384...16_777_215).contains(maxFrameSize.bytes) else {
+            throw ValidationError("`--max-frame-size` must be 16KiB…16MiB-1 (RFC 9113), got \(maxFrameSize)")
+        }
+        guard (1...Int(Int32.max)).contains(streamWindow.bytes), (1...Int(Int32.max)).contains(connectionWindow.bytes) else {
+            throw ValidationError("windows must be 1B…2147483647B")
+        }
+        guard maxConcurrentStreams >= 1 else { throw ValidationError("`--max-concurrent-streams` must be ≥ 1") }
+    }
+
+    func run() throws {
+        var settings = HTTP2Settings()
+        settings.initialWindowSize = streamWindow.bytes
+        settings.connectionWindowSize = connectionWindow.bytes
+        settings.maxFrameSize = maxFrameSize.bytes
+        settings.maxConcurrentStreams = maxConcurrentStreams
+        InterruptWatcher.block()
+        let server: EmbeddedServer
+        do {
+            server = try EmbeddedServer.start(EmbeddedServerConfig(host: host, port: port, threads: threads, settings: settings))
+        } catch {
+            Terminal.error("cannot listen on \(host):\(port): \(error)")
+            throw ExitCode(ExitStatus.runFailed)
+        }
+        print("h2stress serve: listening on \(TargetAddress(host: server.host, port: server.port)) (h2c, \(threads) thread\(threads == 1 ? "" : "s"))")
+        fflushStdout()
+        InterruptWatcher.waitForSignal(timeout: duration)
+        let stats = server.stop()
+        print("h2stress serve: stopped; \(stats.connectionsAccepted) connections, \(stats.streamsFinished) responses, \(stats.dataBytesSent) DATA bytes sent")
+    }
+}
