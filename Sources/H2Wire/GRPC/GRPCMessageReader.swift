@@ -1,0 +1,197 @@
+/// A streaming reader of gRPC length-prefixed messages, fed the DATA of one HTTP/2 stream in
+/// chunks split anywhere (inside the 5-byte prefix included).
+///
+/// For each completed message it calls back with a ``GRPCMessageInfo``: compressed flag,
+/// length, a copy of the first 64 payload bytes and, with `checksStamps`, the verdict of the
+/// body's ``MessageStamp`` (found via ``PayloadResponseLayout``, checksummed across chunks by
+/// ``MessageStamp/Verifier``). At the end of the stream, ``midMessage`` tells whether a message
+/// was cut short.
+///
+/// No allocation per chunk or per message: the message info is stored inline and the
+/// callback is non-escaping.
+///
+/// Threading: a value owned by the stream that feeds it; not shared between threads.
+///
+/// Invariants: `prefixBytes` is 0…5; payload bytes are only counted once the prefix is
+/// complete; after a framing error every further `feed` throws the same error.
+public struct GRPCMessageReader {
+    /// Default limit on the announced message length: 64 MiB.
+    public static let defaultMaxMessageLength = 64 << 20
+
+    /// Messages announcing a longer payload are a framing error.
+    public let maxMessageLength: Int
+    /// Whether bodies are located and checked against their stamp.
+    public let checksStamps: Bool
+    /// Messages completed so far.
+    public private(set) var messagesCompleted: Int = 0
+    /// Payload bytes of completed messages so far (gRPC prefixes not counted).
+    public private(set) var payloadBytesCompleted: Int = 0
+    /// The framing error, once one happened.
+    public private(set) var failure: GRPCWireError? = nil
+
+    /// Bytes of the current message's 5-byte prefix seen so far (0 between messages).
+    private var prefixBytes: Int = 0
+    /// The prefix bytes, accumulated big-endian.
+    private var prefixValue: UInt64 = 0
+    /// Payload bytes of the current message seen so far.
+    private var received: Int = 0
+    /// The message being assembled.
+    private var current = GRPCMessageInfo()
+    /// Body location of the current message: `bodyUnknown`, `bodyUnrecognized` or the body offset.
+    private var bodyStart: Int = GRPCMessageReader.bodyUnknown
+    /// The checksum of the current body.
+    private var verifier = MessageStamp.Verifier()
+
+    private static let bodyUnknown = -1
+    private static let bodyUnrecognized = -2
+
+    /// Creates a reader for one stream.
+    ///
+    /// - Parameters:
+    ///   - maxMessageLength: longer announced messages are a framing error (default 64 MiB).
+    ///   - checksStamps: locate each response's payload body and verify its ``MessageStamp``.
+    public init(maxMessageLength: Int = GRPCMessageReader.defaultMaxMessageLength, checksStamps: Bool = false) {
+        precondition(maxMessageLength >= 0, "BUG DETECTED: negative maxMessageLength")
+        self.maxMessageLength = maxMessageLength
+        self.checksStamps = checksStamps
+    }
+
+    /// Whether the stream stopped inside a message (prefix or payload). True at END_STREAM
+    /// means a message was cut short.
+    public var midMessage: Bool { prefixBytes > 0 }
+
+    /// Bytes of the current, incomplete message seen so far, its 5-byte prefix included
+    /// (0 between messages).
+    public var bytesIntoCurrentMessage: Int { prefixBytes + received }
+
+    /// The payload length the current message announced, once its prefix is complete.
+    public var currentMessageLength: Int? { prefixBytes == GRPCFrame.prefixLength ? current.length : nil }
+
+    /// Forgets all state, for reuse on a new stream (limits and options are kept).
+    public mutating func reset() {
+        self = GRPCMessageReader(maxMessageLength: maxMessageLength, checksStamps: checksStamps)
+    }
+
+    /// Feeds the next chunk of stream DATA; calls `onMessage` for every message it completes,
+    /// in order.
+    ///
+    /// - Throws: ``GRPCWireError/messageTooLarge(length:limit:)`` when a prefix announces more
+    ///   than ``maxMessageLength``; the reader stays failed afterwards.
+    public mutating func feed(
+        _ chunk: UnsafeRawBufferPointer, _ onMessage: (borrowing GRPCMessageInfo) -> Void
+    ) throws(GRPCWireError) {
+        if let failure { throw failure }
+        guard let base = chunk.baseAddress else { return }
+        let count = chunk.count
+        var i = 0
+        while i < count {
+            if prefixBytes < GRPCFrame.prefixLength {
+                prefixValue = prefixValue << 8 | UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+                prefixBytes += 1
+                i += 1
+                if prefixBytes == GRPCFrame.prefixLength {
+                    try beginMessage()
+                    if current.length == 0 { completeMessage(onMessage) }
+                }
+            } else {
+                let take = min(count - i, current.length - received)
+                payload(UnsafeRawBufferPointer(start: base + i, count: take))
+                i += take
+                if received == current.length { completeMessage(onMessage) }
+            }
+        }
+    }
+
+    private mutating func beginMessage() throws(GRPCWireError) {
+        let flag = UInt8(truncatingIfNeeded: prefixValue >> 32)
+        let length = Int(UInt32(truncatingIfNeeded: prefixValue))
+        guard length <= maxMessageLength else {
+            let error = GRPCWireError.messageTooLarge(length: length, limit: maxMessageLength)
+            failure = error
+            throw error
+        }
+        current.index = messagesCompleted
+        current.compressed = flag != 0
+        current.length = length
+        current.bodyRange = nil
+        current.stampCheck = .notChecked
+        received = 0
+        bodyStart = checksStamps && flag != 0 ? Self.bodyUnrecognized : Self.bodyUnknown
+        verifier = MessageStamp.Verifier()
+    }
+
+    /// Takes payload bytes `received ..< received + bytes.count` of the current message.
+    private mutating func payload(_ bytes: UnsafeRawBufferPointer) {
+        let start = received
+        let end = start + bytes.count
+        received = end
+        let capacity = GRPCMessageInfo.prefixCapacity
+        if start < capacity {
+            let n = min(end, capacity) - start
+            withUnsafeMutableBytes(of: &current.prefixStorage) { raw in
+                (raw.baseAddress! + start).copyMemory(from: bytes.baseAddress!, byteCount: n)
+            }
+        }
+        guard checksStamps else { return }
+        if bodyStart == Self.bodyUnknown {
+            guard start < capacity else { bodyStart = Self.bodyUnrecognized; return }
+            let parse = current.withPrefixBytesUnchecked(count: min(end, capacity)) {
+                PayloadResponseLayout.parseHeader($0, messageLength: current.length)
+            }
+            switch parse {
+            case .needMoreBytes:
+                if end >= capacity { bodyStart = Self.bodyUnrecognized }
+                return
+            case .unrecognized:
+                bodyStart = Self.bodyUnrecognized
+                return
+            case let .body(offset, length):
+                bodyStart = offset
+                current.bodyRange = offset..<(offset + length)
+                // Body bytes already in the prefix copy, then the rest of this chunk.
+                let fromPrefixEnd = min(end, capacity)
+                if offset < fromPrefixEnd {
+                    current.withPrefixBytesUnchecked(count: fromPrefixEnd) { prefix in
+                        verifier.update(UnsafeRawBufferPointer(rebasing: prefix[offset..<fromPrefixEnd]))
+                    }
+                }
+                let rest = max(fromPrefixEnd, offset)
+                if rest < end {
+                    verifier.update(UnsafeRawBufferPointer(rebasing: bytes[(rest - start)...]))
+                }
+            }
+        } else if bodyStart >= 0 {
+            let from = max(start, bodyStart)
+            if from < end {
+                verifier.update(UnsafeRawBufferPointer(rebasing: bytes[(from - start)...]))
+            }
+        }
+    }
+
+    private mutating func completeMessage(_ onMessage: (borrowing GRPCMessageInfo) -> Void) {
+        if checksStamps {
+            if current.length == 0 && !current.compressed {
+                current.bodyRange = 0..<0
+                current.stampCheck = .unstamped(bodyLength: 0)
+            } else if bodyStart >= 0 {
+                current.stampCheck = verifier.finish()
+            } else {
+                current.stampCheck = .unrecognizedLayout
+            }
+        }
+        messagesCompleted += 1
+        payloadBytesCompleted += current.length
+        prefixBytes = 0
+        prefixValue = 0
+        received = 0
+        onMessage(current)
+    }
+}
+
+extension GRPCMessageInfo {
+    /// The first `count` bytes of the prefix copy, whatever `length` says (reader internal).
+    fileprivate func withPrefixBytesUnchecked<R>(count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var storage = prefixStorage
+        return withUnsafeBytes(of: &storage) { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+}
