@@ -10,7 +10,6 @@ extension ClientSession {
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, clientOnDataChunkRecv)
         nghttp2_session_callbacks_set_on_header_callback(callbacks, clientOnHeader)
         nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, clientOnFrameSend)
-        nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks, clientOnFrameNotSend)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, clientOnStreamClose)
     }
 }
@@ -45,12 +44,6 @@ private func clientOnHeader(_ session: OpaquePointer?, _ frame: UnsafePointer<ng
 private func clientOnFrameSend(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
                                _ userData: UnsafeMutableRawPointer?) -> Int32 {
     owner(userData).handleFrameSent(frame!)
-    return 0
-}
-
-private func clientOnFrameNotSend(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
-                                  _ libraryError: Int32, _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleFrameNotSent(frame!)
     return 0
 }
 

@@ -139,7 +139,8 @@ public final class ClientSession {
     // MARK: - State
 
     /// The peer's `SETTINGS_MAX_CONCURRENT_STREAMS` (`nghttp2_session_get_remote_settings`);
-    /// 4,294,967,295 (unlimited) until the peer's SETTINGS arrive or when it sets none.
+    /// nghttp2 assumes 100 until the peer's SETTINGS arrive, and 4,294,967,295 (unlimited)
+    /// when the peer announces none. Requests above the limit wait inside nghttp2.
     public var remoteMaxConcurrentStreams: Int {
         Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
     }
@@ -193,17 +194,6 @@ public final class ClientSession {
 
     func handleFrameSent(_ frame: UnsafePointer<nghttp2_frame>) {
         delegate.frame(FrameEvent(.sent, frame))
-    }
-
-    func handleFrameNotSent(_ frame: UnsafePointer<nghttp2_frame>) {
-        // A request whose HEADERS could not be sent never opened a stream, so nghttp2 will
-        // not report its close: report it here so every submitted stream gets one close.
-        guard frame.pointee.hd.type == FrameEvent.Kind.headers,
-              frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return }
-        let stream = frame.pointee.hd.stream_id
-        if streams.removeValue(forKey: stream) != nil {
-            delegate.streamClosed(stream: stream, errorCode: NGHTTP2_REFUSED_STREAM.rawValue)
-        }
     }
 
     func handleStreamClosed(_ stream: Int32, errorCode: UInt32) {

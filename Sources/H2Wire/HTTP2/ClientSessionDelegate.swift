@@ -14,7 +14,8 @@ public protocol ClientSessionDelegate: AnyObject {
     /// The peer sent END_STREAM (on DATA or on trailers); called before ``streamClosed(stream:errorCode:)``.
     func streamEnded(stream: Int32)
     /// The stream closed (nghttp2 `on_stream_close`); `errorCode` 0 is NO_ERROR. A request
-    /// that could never be sent (e.g. after GOAWAY) is reported here with REFUSED_STREAM (7).
+    /// that could never be sent (e.g. submitted after GOAWAY) is reported here too: nghttp2
+    /// closes it with REFUSED_STREAM (7).
     func streamClosed(stream: Int32, errorCode: UInt32)
     /// The peer sent RST_STREAM with `errorCode`; ``streamClosed(stream:errorCode:)`` follows.
     func resetReceived(stream: Int32, errorCode: UInt32)
