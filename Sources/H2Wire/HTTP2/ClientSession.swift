@@ -5,6 +5,7 @@ import CNghttp2
 /// (``drainOutput(into:)``). No sockets, no threads.
 ///
 /// *Threading*: not `Sendable`; created, used and released on one thread.
+/// The delegate is not retained and must outlive the session.
 /// *Invariants*: `session` is valid from a successful `init` until `deinit`; `streams`
 /// holds exactly the streams submitted and not yet reported closed.
 public final class ClientSession {
@@ -16,8 +17,6 @@ public final class ClientSession {
     private var streams: [Int32: ClientStream] = [:]
     /// Scratch for request header blocks.
     private let headerBlock = HeaderBlockBuilder()
-    /// Where `drainOutput` is appending; set only while it runs.
-    private var output: UnsafeMutablePointer<OutputBuffer>?
 
     /// Creates a client session and queues the connection preface and SETTINGS
     /// (and the connection WINDOW_UPDATE when ``HTTP2Settings/connectionWindowSize`` > 65,535).
@@ -116,16 +115,13 @@ public final class ClientSession {
     /// and returns the number of bytes appended.
     public func drainOutput(into out: inout OutputBuffer) throws(HTTP2Error) -> Int {
         let before = out.readableBytes
-        let failure: Int = withUnsafeMutablePointer(to: &out) { pointer in
-            output = pointer
-            defer { output = nil }
-            var chunk: UnsafePointer<UInt8>?
-            while true {
-                let n = nghttp2_session_mem_send(session, &chunk)
-                if n < 0 { return n }
-                if n == 0 { return 0 }
-                pointer.pointee.append(UnsafeRawBufferPointer(start: chunk, count: n))
-            }
+        var chunk: UnsafePointer<UInt8>?
+        var failure = 0
+        while true {
+            let n = nghttp2_session_mem_send(session, &chunk)
+            if n <= 0 { failure = n; break }
+            // Valid only until the next call into the session: copy it now.
+            out.append(UnsafeRawBufferPointer(start: chunk, count: n))
         }
         if failure < 0 { throw HTTP2Error(libraryCode: Int32(truncatingIfNeeded: failure), operation: "nghttp2_session_mem_send") }
         return out.readableBytes - before

@@ -11,6 +11,7 @@ import CNghttp2
 /// windows allow.
 ///
 /// *Threading*: not `Sendable`; created, used and released on one thread.
+/// The delegate is not retained and must outlive the session.
 /// *Invariants*: `session` is valid from a successful `init` until `deinit`; `streams`
 /// holds exactly the streams opened by the peer and not yet closed.
 public final class ServerSession {
