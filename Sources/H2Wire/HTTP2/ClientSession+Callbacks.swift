@@ -1,0 +1,62 @@
+import CNghttp2
+
+// File-private trampolines: each recovers the ClientSession from `user_data` and
+// delegates. No logic and no Swift error crosses the C frame; all return 0.
+
+extension ClientSession {
+    /// Registers the trampolines on a callbacks object.
+    static func installCallbacks(_ callbacks: OpaquePointer?) {
+        nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, clientOnFrameRecv)
+        nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, clientOnDataChunkRecv)
+        nghttp2_session_callbacks_set_on_header_callback(callbacks, clientOnHeader)
+        nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, clientOnFrameSend)
+        nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, clientOnStreamClose)
+    }
+}
+
+@inline(__always)
+private func owner(_ userData: UnsafeMutableRawPointer?) -> ClientSession {
+    Unmanaged<ClientSession>.fromOpaque(userData!).takeUnretainedValue()
+}
+
+private func clientOnFrameRecv(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
+                               _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    owner(userData).handleFrameReceived(frame!)
+    return 0
+}
+
+private func clientOnDataChunkRecv(_ session: OpaquePointer?, _ flags: UInt8, _ streamID: Int32,
+                                   _ data: UnsafePointer<UInt8>?, _ length: Int,
+                                   _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    owner(userData).delegate.responseData(stream: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length), endStream: false)
+    return 0
+}
+
+private func clientOnHeader(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
+                            _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
+                            _ value: UnsafePointer<UInt8>?, _ valueLength: Int,
+                            _ flags: UInt8, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    owner(userData).handleHeader(frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
+                                 value: UnsafeRawBufferPointer(start: value, count: valueLength))
+    return 0
+}
+
+private func clientOnFrameSend(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
+                               _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    owner(userData).handleFrameSent(frame!)
+    return 0
+}
+
+private func clientOnStreamClose(_ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32,
+                                 _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    owner(userData).handleStreamClosed(streamID, errorCode: errorCode)
+    return 0
+}
+
+/// Data provider read callback for request bodies.
+func clientReadBody(_ session: OpaquePointer?, _ streamID: Int32, _ buffer: UnsafeMutablePointer<UInt8>?,
+                    _ length: Int, _ flags: UnsafeMutablePointer<UInt32>?,
+                    _ source: UnsafeMutablePointer<nghttp2_data_source>?,
+                    _ userData: UnsafeMutableRawPointer?) -> Int {
+    owner(userData).readBody(stream: streamID, into: buffer!, capacity: length, flags: flags!)
+}

@@ -1,0 +1,229 @@
+import CNghttp2
+
+/// An HTTP/2 client connection as a state machine over nghttp2: bytes in
+/// (``receive(_:)``), events out (``ClientSessionDelegate``), bytes to send out
+/// (``drainOutput(into:)``). No sockets, no threads.
+///
+/// *Threading*: not `Sendable`; created, used and released on one thread.
+/// The delegate is not retained and must outlive the session.
+/// *Invariants*: `session` is valid from a successful `init` until `deinit`; `streams`
+/// holds exactly the streams submitted and not yet reported closed.
+public final class ClientSession {
+    /// The nghttp2 session (`nghttp2_session *`); deleted in `deinit`.
+    private var session: OpaquePointer?
+    /// Owner of this session (typically the connection); not retained to avoid a cycle.
+    unowned let delegate: any ClientSessionDelegate
+    /// Request bodies still being sent, and membership for ``streamCount``.
+    private var streams: [Int32: ClientStream] = [:]
+    /// Scratch for request header blocks.
+    private let headerBlock = HeaderBlockBuilder()
+
+    /// Creates a client session and queues the connection preface and SETTINGS
+    /// (and the connection WINDOW_UPDATE when ``HTTP2Settings/connectionWindowSize`` > 65,535).
+    ///
+    /// - Parameter autoWindowUpdate: when `false`, receive-window credit is returned only
+    ///   through ``consume(stream:bytes:)`` (`nghttp2_option_set_no_auto_window_update`).
+    public init(settings: HTTP2Settings, delegate: any ClientSessionDelegate, autoWindowUpdate: Bool = true) throws(HTTP2Error) {
+        self.delegate = delegate
+        var callbacks: OpaquePointer?
+        var rv = nghttp2_session_callbacks_new(&callbacks)
+        if rv != 0 { throw HTTP2Error(libraryCode: rv, operation: "nghttp2_session_callbacks_new") }
+        defer { nghttp2_session_callbacks_del(callbacks) }
+        ClientSession.installCallbacks(callbacks)
+
+        var option: OpaquePointer?
+        rv = nghttp2_option_new(&option)
+        if rv != 0 { throw HTTP2Error(libraryCode: rv, operation: "nghttp2_option_new") }
+        defer { nghttp2_option_del(option) }
+        if !autoWindowUpdate { nghttp2_option_set_no_auto_window_update(option, 1) }
+
+        rv = nghttp2_session_client_new2(&session, callbacks, Unmanaged.passUnretained(self).toOpaque(), option)
+        if rv != 0 { throw HTTP2Error(libraryCode: rv, operation: "nghttp2_session_client_new2") }
+        try settings.submit(to: session!, disablePush: true)
+    }
+
+    deinit {
+        nghttp2_session_del(session)
+    }
+
+    // MARK: - Requests
+
+    /// Submits a request; `body` (may be empty) is sent as DATA with END_STREAM, or
+    /// END_STREAM goes on HEADERS when it is empty. Returns the stream id.
+    ///
+    /// `method` and `scheme` are referenced, not copied; `authority`, `path` and
+    /// `extraHeaders` (lowercase names) are packed into one reused buffer.
+    public func submitRequest(method: StaticString, scheme: StaticString, authority: String, path: String,
+                              extraHeaders: [HeaderField], body: [UInt8]) throws(HTTP2Error) -> Int32 {
+        let block = headerBlock
+        block.begin(fieldCount: 4 + extraHeaders.count,
+                    dynamicBytes: authority.utf8.count + path.utf8.count + HeaderBlockBuilder.dynamicByteCount(extraHeaders))
+        block.addStatic(name: ":method", value: method)
+        block.addStatic(name: ":scheme", value: scheme)
+        block.add(name: ":authority", value: authority)
+        block.add(name: ":path", value: path)
+        block.add(extraHeaders)
+
+        let streamID: Int32
+        if body.isEmpty {
+            streamID = nghttp2_submit_request(session, nil, block.pointer, block.count, nil, nil)
+        } else {
+            var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: clientReadBody)
+            streamID = nghttp2_submit_request(session, nil, block.pointer, block.count, &provider, nil)
+        }
+        if streamID < 0 { throw HTTP2Error(libraryCode: streamID, operation: "nghttp2_submit_request") }
+        streams[streamID] = ClientStream(body: body)
+        return streamID
+    }
+
+    /// Queues RST_STREAM for `stream` (e.g. CANCEL = 8). Unknown or closed streams are ignored.
+    public func resetStream(_ stream: Int32, errorCode: UInt32) {
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode)
+    }
+
+    /// Queues a PING.
+    public func submitPing() {
+        _ = nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+    }
+
+    /// Queues GOAWAY with `errorCode` and the last stream this session processed; the
+    /// session then stops reading and writing once it is sent (`nghttp2_session_terminate_session`).
+    public func terminate(errorCode: UInt32) {
+        _ = nghttp2_session_terminate_session(session, errorCode)
+    }
+
+    /// Returns `bytes` of receive-window credit for `stream` and the connection
+    /// (`nghttp2_session_consume`); only meaningful with `autoWindowUpdate == false`.
+    /// Credit for the connection is returned even when the stream has closed.
+    public func consume(stream: Int32, bytes: Int) {
+        guard bytes > 0 else { return }
+        _ = nghttp2_session_consume(session, stream, bytes)
+    }
+
+    // MARK: - I/O
+
+    /// Feeds bytes read from the socket (`nghttp2_session_mem_recv`, whole buffer).
+    /// Delegate events fire during the call. Throws when the peer broke the protocol
+    /// beyond recovery; the connection should then be closed.
+    public func receive(_ bytes: UnsafeRawBufferPointer) throws(HTTP2Error) {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let rv = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        if rv < 0 { throw HTTP2Error(libraryCode: Int32(truncatingIfNeeded: rv), operation: "nghttp2_session_mem_recv") }
+    }
+
+    /// Appends all pending output to `out` (`nghttp2_session_mem_send` until it returns 0)
+    /// and returns the number of bytes appended.
+    public func drainOutput(into out: inout OutputBuffer) throws(HTTP2Error) -> Int {
+        let before = out.readableBytes
+        var chunk: UnsafePointer<UInt8>?
+        var failure = 0
+        while true {
+            let n = nghttp2_session_mem_send(session, &chunk)
+            if n <= 0 { failure = n; break }
+            // Valid only until the next call into the session: copy it now.
+            out.append(UnsafeRawBufferPointer(start: chunk, count: n))
+        }
+        if failure < 0 { throw HTTP2Error(libraryCode: Int32(truncatingIfNeeded: failure), operation: "nghttp2_session_mem_send") }
+        return out.readableBytes - before
+    }
+
+    /// True while the session expects more input (`nghttp2_session_want_read`).
+    public var wantsRead: Bool { nghttp2_session_want_read(session) != 0 }
+    /// True while the session has output to send (`nghttp2_session_want_write`).
+    public var wantsWrite: Bool { nghttp2_session_want_write(session) != 0 }
+
+    // MARK: - State
+
+    /// The peer's `SETTINGS_MAX_CONCURRENT_STREAMS` (`nghttp2_session_get_remote_settings`);
+    /// nghttp2 assumes 100 until the peer's SETTINGS arrive, and 4,294,967,295 (unlimited)
+    /// when the peer announces none. Requests above the limit wait inside nghttp2.
+    public var remoteMaxConcurrentStreams: Int {
+        Int(nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS))
+    }
+
+    /// Bytes the peer may still send on `stream` before it needs a WINDOW_UPDATE
+    /// (`nghttp2_session_get_stream_local_window_size`); 0 for unknown streams.
+    public func streamReceiveWindow(_ stream: Int32) -> Int {
+        Int(max(0, nghttp2_session_get_stream_local_window_size(session, stream)))
+    }
+
+    /// Bytes the peer may still send on the connection before it needs a WINDOW_UPDATE
+    /// (`nghttp2_session_get_local_window_size`).
+    public var connectionReceiveWindow: Int {
+        Int(max(0, nghttp2_session_get_local_window_size(session)))
+    }
+
+    /// Streams submitted and not yet closed.
+    public var streamCount: Int { streams.count }
+
+    // MARK: - Callback handlers (called by the trampolines in ClientSession+Callbacks.swift)
+
+    func handleFrameReceived(_ frame: UnsafePointer<nghttp2_frame>) {
+        let event = FrameEvent(.received, frame)
+        delegate.frame(event)
+        let endStream = event.flags & FrameEvent.Flag.endStream != 0
+        switch event.type {
+        case FrameEvent.Kind.headers:
+            let isTrailer = frame.pointee.headers.cat == NGHTTP2_HCAT_HEADERS && endStream
+            delegate.responseHeadersComplete(stream: event.streamID, isTrailer: isTrailer, endStream: endStream)
+            if endStream { delegate.streamEnded(stream: event.streamID) }
+        case FrameEvent.Kind.data:
+            if endStream { delegate.streamEnded(stream: event.streamID) }
+        case FrameEvent.Kind.rstStream:
+            delegate.resetReceived(stream: event.streamID, errorCode: event.errorCode)
+        case FrameEvent.Kind.goaway:
+            let goaway = frame.pointee.goaway
+            delegate.goawayReceived(lastStreamID: goaway.last_stream_id, errorCode: goaway.error_code,
+                                    debug: UnsafeRawBufferPointer(start: goaway.opaque_data, count: goaway.opaque_data_len))
+        default:
+            break
+        }
+    }
+
+    func handleHeader(_ frame: UnsafePointer<nghttp2_frame>, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        // Trailers are a HEADERS block after the response that ends the stream (a block
+        // after a 1xx response without END_STREAM is the final response, not trailers).
+        let isTrailer = frame.pointee.headers.cat == NGHTTP2_HCAT_HEADERS
+            && frame.pointee.hd.flags & FrameEvent.Flag.endStream != 0
+        delegate.responseHeader(stream: frame.pointee.hd.stream_id, name: name, value: value, isTrailer: isTrailer)
+    }
+
+    func handleFrameSent(_ frame: UnsafePointer<nghttp2_frame>) {
+        delegate.frame(FrameEvent(.sent, frame))
+    }
+
+    func handleStreamClosed(_ stream: Int32, errorCode: UInt32) {
+        streams.removeValue(forKey: stream)
+        delegate.streamClosed(stream: stream, errorCode: errorCode)
+    }
+
+    /// Copies the next body chunk of `stream` into `buffer`; returns the byte count or an nghttp2 error.
+    func readBody(stream: Int32, into buffer: UnsafeMutablePointer<UInt8>, capacity: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
+        guard let index = streams.index(forKey: stream) else {
+            return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
+        }
+        let (count, finished) = streams.values[index].read(into: buffer, capacity: capacity)
+        if finished { flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
+        return count
+    }
+}
+
+/// Per-stream client state: the request body and how much of it has been sent.
+struct ClientStream {
+    var body: [UInt8]
+    var sent = 0
+
+    init(body: [UInt8]) { self.body = body }
+
+    /// Copies up to `capacity` unsent body bytes; `finished` once the whole body is out.
+    mutating func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> (count: Int, finished: Bool) {
+        let count = min(capacity, body.count - sent)
+        if count > 0 {
+            body.withUnsafeBufferPointer { source in
+                buffer.update(from: source.baseAddress! + sent, count: count)
+            }
+            sent += count
+        }
+        return (count, sent == body.count)
+    }
+}
