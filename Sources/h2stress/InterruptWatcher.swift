@@ -67,4 +67,4 @@ enum InterruptWatcher {
 }
 
 /// Flushes stdout (so a parent process reading a pipe sees the line at once).
-func fflushStdout() { fflush(stdout) }
+func fflushStdout() { fflush(nil) }

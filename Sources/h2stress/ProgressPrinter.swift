@@ -10,7 +10,9 @@ import Synchronization
 ///
 /// Threading: `Sendable`; the current cell's state sits behind a `Mutex` written at cell start,
 /// the worker counters it reads are atomics.
-final class ProgressPrinter: Sendable {
+final class ProgressPrinter: @unchecked Sendable {
+    // @unchecked Sendable: `timer` is set once in init and Dispatch sources are thread-safe;
+    // everything else is behind the Mutex or atomic.
     private struct CellState: Sendable {
         var number: Int
         var count: Int

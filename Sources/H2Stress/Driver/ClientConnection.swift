@@ -44,7 +44,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
         } catch {
             socket.close()
             state = .closed
-            worker.connectionFailed(self, reason: error.description)
+            worker.connectionFailed(self, reason: "\(error)")
         }
     }
 
@@ -182,7 +182,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
             do {
                 result = try socket.read(into: buffer)
             } catch {
-                fail(reason: error.description)
+                fail(reason: "\(error)")
                 return false
             }
             switch result {
@@ -218,7 +218,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
             do {
                 result = try output.withReadableBytes { try socket.write($0) }
             } catch {
-                fail(reason: error.description)
+                fail(reason: "\(error)")
                 return
             }
             switch result {

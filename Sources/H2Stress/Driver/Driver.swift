@@ -83,7 +83,7 @@ public enum Driver {
             firstConnection += conns
             let counter = counters[t % counters.count]
             workers.append(WorkerThread.spawn(name: "h2s-driver-\(t)") {
-                do {
+                do throws(SystemError) {
                     let worker = try DriverWorker(config: config, progress: counter)
                     control.attach(worker.loop.waker)
                     defer { control.detach(worker.loop.waker) }

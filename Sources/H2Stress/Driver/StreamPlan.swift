@@ -20,7 +20,7 @@ public final class StreamPlan: Sendable {
     /// How the response is framed.
     public let framing: Framing
     /// `GET` or `POST`.
-    public let method: String
+    public let method: StaticString
     /// The `:path` of the request.
     public let path: String
     /// Request headers beyond the pseudo-headers (content-type, te, the stamp request).
@@ -37,7 +37,7 @@ public final class StreamPlan: Sendable {
     public let stamped: Bool
 
     /// Creates a plan; see the type's invariants.
-    public init(kindName: String, framing: Framing, method: String, path: String, requestHeaders: [HeaderField], requestBody: [UInt8],
+    public init(kindName: String, framing: Framing, method: StaticString, path: String, requestHeaders: [HeaderField], requestBody: [UInt8],
                 expectedMessageLengths: [Int], expectedBodySizes: [Int], expectedBytes: Int, stamped: Bool) {
         precondition(expectedMessageLengths.count == expectedBodySizes.count,
                      "BUG DETECTED: plan message lengths and body sizes differ in count")

@@ -94,8 +94,12 @@ public struct StreamVerifier {
             return 0
         }
         var completed = 0
+        // The reader is moved out while it calls back into `self` (exclusive access); it is a
+        // small inline value with no heap storage, so the move costs a few words.
+        var r = reader
+        defer { reader = r }
         do {
-            try reader.feed(bytes) { message in
+            try r.feed(bytes) { message in
                 completed += 1
                 checkMessage(message)
             }
