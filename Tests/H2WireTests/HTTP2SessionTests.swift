@@ -202,7 +202,7 @@ import Testing
         let pair = try SessionPair(client: clientSettings)
         try pair.run()  // handshake first: before the server's SETTINGS nghttp2 assumes a limit of 100
         var waiting: [Int32] = []
-        pair.server.onRequestEnded = { server, stream in
+        pair.server.onRequestEnded = { [unowned pair] server, stream in
             // Hold every stream open until all 200 have arrived, then answer them all.
             waiting.append(stream)
             guard waiting.count == 200 else { return }

@@ -10,7 +10,7 @@ final class ServerStream {
     /// The stream id, or 0 while pooled.
     var id: Int32 = 0
     /// Body bytes queued and not yet written into a DATA frame.
-    var queue = OutputBuffer(capacity: 16_384)
+    var queue = OutputBuffer(capacity: 4_096)
     /// HEADERS with a data provider were submitted.
     var responseStarted = false
     /// `finishResponse` was called: no more bytes will be queued.
