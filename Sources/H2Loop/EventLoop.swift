@@ -159,6 +159,19 @@ public final class EventLoop {
         return mask
     }
 
+    /// Drops every registration and pending timer (without closing descriptors). Owners call
+    /// this when their loop has finished running: handlers and timer handlers usually hold the
+    /// object that owns the loop, and this breaks those reference cycles.
+    public func releaseAll() {
+        for i in slots.indices where slots[i].handler != nil {
+            _ = CLinux_epoll_ctl(epollFD, 3, slots[i].fd, 0, 0)
+            releaseSlot(i)
+        }
+        timers = TimerHeap()
+        armedDeadline = 0
+        _ = CLinux_timerfd_arm_abs(timerFD, 0)
+    }
+
     // MARK: Timers
 
     /// Calls `handler.timerFired(token:)` on this thread once `deadline` (monotonic ns) has passed.

@@ -32,6 +32,7 @@ final class ServerWorker: EventHandler {
         }
         loop.run(until: MonotonicClock.now() + Self.maxLifetime)
         for conn in Array(connections.values) { conn.close() }
+        loop.releaseAll()
         listener.close()
         return stats
     }

@@ -57,6 +57,7 @@ final class DriverWorker: TimerHandler {
         stopping = true
         for conn in connections { conn.shutdown(countUnfinished: true) }
         connections.removeAll()
+        loop.releaseAll()
         publishProgress()
         let cpuEnd = ProcessUsage.currentThread()
         return WorkerResult(measurements: measurements,
