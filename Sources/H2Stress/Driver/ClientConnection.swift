@@ -23,6 +23,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
     private var openStreams = 0
     private var goaway: (lastStreamID: Int32, errorCode: UInt32)?
     private var wantsWritable = false
+    /// The peer's first SETTINGS frame has arrived, so its SETTINGS_MAX_CONCURRENT_STREAMS is known.
+    /// Fix (tests branch): streams used to be opened before it arrived, when nghttp2 still assumes
+    /// "unlimited"; a server announcing a lower limit then refused the excess with
+    /// RST_STREAM(REFUSED_STREAM), counted as `reset` failures at the start of every connection.
+    private var peerSettingsReceived = false
 
     init(worker: DriverWorker, index: Int) {
         self.worker = worker
@@ -35,6 +40,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
     func open() {
         guard state == .idle || state == .closed else { return }
         goaway = nil
+        peerSettingsReceived = false
         do {
             socket = try TCPSocket.connect(host: worker.config.host, port: worker.config.port,
                                            rxTimestamps: worker.config.rxTimestamps)
@@ -115,7 +121,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
     // MARK: Streams
 
     private func fillStreams() {
-        guard let session, state == .open, goaway == nil else { return }
+        guard let session, state == .open, goaway == nil, peerSettingsReceived else { return }
         let limit = min(worker.config.streamsPerConnection, session.remoteMaxConcurrentStreams)
         let now = MonotonicClock.now()
         while openStreams < limit && worker.mayStartStream(now: now) {
@@ -294,5 +300,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
         goaway = (lastStreamID, errorCode)
     }
 
-    func frame(_ event: FrameEvent) {}
+    func frame(_ event: FrameEvent) {
+        if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
+            peerSettingsReceived = true
+        }
+    }
 }
