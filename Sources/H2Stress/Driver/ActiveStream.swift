@@ -1,4 +1,4 @@
-/// One open stream on a driver connection: its plan's verifier and its timings.
+/// One open stream on a driver connection: its plan's verifier, its consumer and its timings.
 ///
 /// Threading: lives in its connection's stream table on the worker thread.
 struct ActiveStream {
@@ -6,7 +6,8 @@ struct ActiveStream {
     let id: Int32
     /// Checks what arrives against the plan.
     var verifier: StreamVerifier
-    /// Monotonic ns when the request was submitted.
+    /// Monotonic ns the latencies of this stream count from: the request submission, or in
+    /// open-loop mode the *intended* start (coordinated-omission correction).
     let startTime: UInt64
     /// Whether the stream started inside the measured window (after warm-up).
     let measured: Bool
@@ -16,4 +17,19 @@ struct ActiveStream {
     var lastMessageTime: UInt64 = 0
     /// An RST_STREAM frame arrived from the peer for this stream.
     var resetByPeer = false
+    /// The application model reading this stream (nil: a fast consumer under on-receive).
+    var consumer: StreamConsumer?
+    /// Whether this stream was assigned a slow consumer.
+    var slow = false
+    /// Monotonic ns since the stream's receive window has been zero (0 = not zero now).
+    var zeroWindowSince: UInt64 = 0
+    /// Total time this stream's receive window sat at zero, ns.
+    var zeroWindowTotal: UInt64 = 0
+
+    init(id: Int32, verifier: StreamVerifier, startTime: UInt64, measured: Bool) {
+        self.id = id
+        self.verifier = verifier
+        self.startTime = startTime
+        self.measured = measured
+    }
 }

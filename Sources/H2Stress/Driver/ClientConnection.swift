@@ -5,8 +5,10 @@ import H2Wire
 ///
 /// Threading: owned by one ``DriverWorker``; every method runs on that worker's loop thread.
 /// Invariants: every stream in `streams` has exactly one entry in `slotByID`; a stream leaves
-/// the table exactly once, through `finish(_:closure:)` or `shutdown(countUnfinished:)`.
-final class ClientConnection: EventHandler, ClientSessionDelegate {
+/// the table exactly once, through `finish(_:closure:)`, `fail(reason:)` or `shutdown`.
+/// Timer tokens carry the connection's `generation`, so a timer armed for a stream of an
+/// earlier TCP connection (stream ids restart at 1) is ignored.
+final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler {
     enum State { case idle, connecting, open, closed }
 
     unowned let worker: DriverWorker
@@ -20,14 +22,23 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
     private var streams: [ActiveStream?] = []
     private var freeSlots: [Int] = []
     private var slotByID: [Int32: Int] = [:]
-    private var openStreams = 0
+    private(set) var openStreams = 0
     private var goaway: (lastStreamID: Int32, errorCode: UInt32)?
     private var wantsWritable = false
-    /// The peer's first SETTINGS frame has arrived, so its SETTINGS_MAX_CONCURRENT_STREAMS is known.
-    /// Fix (tests branch): streams used to be opened before it arrived, when nghttp2 still assumes
-    /// "unlimited"; a server announcing a lower limit then refused the excess with
-    /// RST_STREAM(REFUSED_STREAM), counted as `reset` failures at the start of every connection.
+    /// Streams are opened only once the peer's first SETTINGS frame has arrived: before it,
+    /// nghttp2 assumes a concurrency limit the peer may not grant, and the extra streams would
+    /// be refused (RST_STREAM REFUSED_STREAM) and miscounted as resets.
     private var peerSettingsReceived = false
+    /// Incremented at every open; part of every timer token.
+    private var generation: UInt32 = 0
+    /// Kernel RX timestamp (CLOCK_REALTIME ns) of the read being processed; 0 when none.
+    private var currentRxTimestamp: UInt64 = 0
+    /// Monotonic ns since the connection receive window has been zero (0 = not zero now).
+    private var connectionZeroSince: UInt64 = 0
+
+    private static let connectTimeoutKind: UInt64 = 1
+    private static let deadlineKind: UInt64 = 2
+    private static let consumerKind: UInt64 = 3
 
     init(worker: DriverWorker, index: Int) {
         self.worker = worker
@@ -41,12 +52,15 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
         guard state == .idle || state == .closed else { return }
         goaway = nil
         peerSettingsReceived = false
+        generation &+= 1
         do {
             socket = try TCPSocket.connect(host: worker.config.host, port: worker.config.port,
                                            rxTimestamps: worker.config.rxTimestamps)
             registration = try worker.loop.register(fd: socket.fd, interest: .writable, handler: self)
             state = .connecting
             wantsWritable = true
+            worker.loop.schedule(at: MonotonicClock.now() &+ worker.config.connectTimeout, handler: self,
+                                 token: token(Self.connectTimeoutKind, stream: 0))
         } catch {
             socket.close()
             state = .closed
@@ -61,7 +75,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
             return
         }
         do {
-            session = try ClientSession(settings: worker.config.settings, delegate: self)
+            session = try ClientSession(settings: worker.config.settings, delegate: self,
+                                        autoWindowUpdate: worker.config.windowUpdate == .onReceive)
         } catch {
             fail(reason: "nghttp2 session: \(error)")
             return
@@ -79,14 +94,18 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
 
     /// Ends the connection at the end of a cell: open streams are `unfinished`, not failures.
     func shutdown(countUnfinished: Bool) {
+        let now = MonotonicClock.now()
         for i in streams.indices {
-            if let s = streams[i] {
+            if var s = streams[i] {
+                endZeroWindow(&s, now: now)
                 if countUnfinished { worker.streamUnfinished(s) }
                 streams[i] = nil
             }
         }
         slotByID.removeAll(keepingCapacity: true)
+        freeSlots = Array(streams.indices)
         openStreams = 0
+        endConnectionZeroWindow(now: now)
         closeSocket()
     }
 
@@ -106,57 +125,87 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
         let closure: StreamClosure = goaway.map { .goaway(lastStreamID: $0.lastStreamID, errorCode: $0.errorCode) }
             ?? .connectionLost(reason: reason)
         for i in streams.indices {
-            if let s = streams[i] {
+            if var s = streams[i] {
                 streams[i] = nil
+                endZeroWindow(&s, now: now)
                 worker.streamFinished(s, verdict: s.verifier.verdict(closure), connection: index, now: now)
             }
         }
         slotByID.removeAll(keepingCapacity: true)
         freeSlots = Array(streams.indices)
         openStreams = 0
+        endConnectionZeroWindow(now: now)
         closeSocket()
         worker.connectionFailed(self, reason: reason)
     }
 
     // MARK: Streams
 
-    private func fillStreams() {
-        guard let session, state == .open, goaway == nil, peerSettingsReceived else { return }
-        let limit = min(worker.config.streamsPerConnection, session.remoteMaxConcurrentStreams)
+    /// Whether this connection could open another stream right now.
+    var hasCapacity: Bool {
+        guard let session, state == .open, goaway == nil, peerSettingsReceived else { return false }
+        return openStreams < min(worker.config.streamsPerConnection, session.remoteMaxConcurrentStreams)
+    }
+
+    /// Opens streams up to the limit while the worker allows (closed loop), or as many as the
+    /// worker's open-loop schedule has due.
+    func fillStreams() {
+        guard state == .open else { return }
         let now = MonotonicClock.now()
-        while openStreams < limit && worker.mayStartStream(now: now) {
-            let plan = worker.nextPlan()
-            let id: Int32
-            do {
-                id = try session.submitRequest(
-                    method: plan.method, scheme: "http", authority: worker.config.authority, path: plan.path,
-                    extraHeaders: plan.requestHeaders, body: plan.requestBody)
-            } catch {
-                worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
-                return
-            }
-            let measured = now >= worker.config.measureStart
-            let stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id), startTime: now, measured: measured)
-            let slot: Int
-            if let free = freeSlots.popLast() {
-                slot = free
-                streams[slot] = stream
-            } else {
-                slot = streams.count
-                streams.append(stream)
-            }
-            slotByID[id] = slot
-            openStreams += 1
-            worker.streamStarted(measured: measured)
+        while hasCapacity, let intended = worker.nextStreamStart(now: now) {
+            startStream(now: now, intendedStart: intended)
         }
     }
 
+    private func startStream(now: UInt64, intendedStart: UInt64) {
+        guard let session else { return }
+        let plan = worker.nextPlan()
+        let id: Int32
+        do {
+            id = try session.submitRequest(
+                method: plan.method, scheme: "http", authority: worker.config.authority, path: plan.path,
+                extraHeaders: plan.requestHeaders, body: plan.requestBody)
+        } catch {
+            worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
+            return
+        }
+        let measured = intendedStart >= worker.config.measureStart
+        var stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id),
+                                  startTime: intendedStart, measured: measured)
+        let assigned = worker.drawConsumer()
+        stream.slow = assigned != nil
+        if assigned != nil || worker.config.windowUpdate == .onConsume {
+            var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
+            consumer.start(now: now, rng: &worker.consumerRNG)
+            if consumer.busyUntil > now {
+                worker.loop.schedule(at: consumer.busyUntil, handler: self, token: token(Self.consumerKind, stream: id))
+            }
+            stream.consumer = consumer
+        }
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            streams[slot] = stream
+        } else {
+            slot = streams.count
+            streams.append(stream)
+        }
+        slotByID[id] = slot
+        openStreams += 1
+        if let deadline = worker.config.deadline {
+            worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: token(Self.deadlineKind, stream: id))
+        }
+        worker.streamStarted(measured: measured, slow: stream.slow)
+    }
+
     private func finish(_ id: Int32, closure: StreamClosure) {
-        guard let slot = slotByID.removeValue(forKey: id), let stream = streams[slot] else { return }
+        guard let slot = slotByID.removeValue(forKey: id), var stream = streams[slot] else { return }
         streams[slot] = nil
         freeSlots.append(slot)
         openStreams -= 1
-        worker.streamFinished(stream, verdict: stream.verifier.verdict(closure), connection: index, now: MonotonicClock.now())
+        let now = MonotonicClock.now()
+        endZeroWindow(&stream, now: now)
+        worker.streamFinished(stream, verdict: stream.verifier.verdict(closure), connection: index, now: now)
     }
 
     // MARK: I/O
@@ -171,6 +220,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
         if events.contains(.readable) {
             guard readAvailable() else { return }
         }
+        afterIO()
+    }
+
+    /// Common tail of every wake: open streams, write, retire a GOAWAY'd connection.
+    private func afterIO() {
         fillStreams()
         flush()
         if state == .open, goaway != nil, openStreams == 0, let session, !session.wantsWrite {
@@ -183,16 +237,22 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
     /// the connection ended.
     private func readAvailable() -> Bool {
         let buffer = worker.readBuffer
+        worker.holdBeforeReadForTesting()
+        var firstRead = true
         for _ in 0..<16 {
             let result: IOResult
+            var rx: UInt64 = 0
             do {
-                result = try socket.read(into: buffer)
+                result = try socket.readTimestamped(into: buffer, control: worker.controlBuffer, rxTimestamp: &rx)
             } catch {
                 fail(reason: "\(error)")
                 return false
             }
             switch result {
             case .bytes(let n):
+                worker.readCompleted(rxTimestamp: rx, firstOfWake: firstRead)
+                firstRead = false
+                currentRxTimestamp = rx
                 do {
                     try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
                 } catch {
@@ -200,6 +260,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
                     return false
                 }
                 if state != .open { return false }
+                trackConnectionWindow()
                 if n < buffer.count { return true }
             case .wouldBlock:
                 return true
@@ -241,6 +302,88 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
         worker.loop.setInterest(reg, on ? [.readable, .writable] : .readable)
     }
 
+    // MARK: Flow-control accounting
+
+    private func trackStreamWindow(_ s: inout ActiveStream, now: UInt64) {
+        guard let session else { return }
+        if session.streamReceiveWindow(s.id) <= 0 {
+            if s.zeroWindowSince == 0 { s.zeroWindowSince = now }
+        } else if s.zeroWindowSince != 0 {
+            s.zeroWindowTotal &+= now &- s.zeroWindowSince
+            s.zeroWindowSince = 0
+        }
+    }
+
+    private func endZeroWindow(_ s: inout ActiveStream, now: UInt64) {
+        if s.zeroWindowSince != 0 {
+            s.zeroWindowTotal &+= now &- s.zeroWindowSince
+            s.zeroWindowSince = 0
+        }
+    }
+
+    private func trackConnectionWindow() {
+        guard let session else { return }
+        let now = MonotonicClock.now()
+        if session.connectionReceiveWindow <= 0 {
+            if connectionZeroSince == 0 { connectionZeroSince = now }
+        } else {
+            endConnectionZeroWindow(now: now)
+        }
+    }
+
+    private func endConnectionZeroWindow(now: UInt64) {
+        if connectionZeroSince != 0 {
+            worker.connectionZeroWindow(nanoseconds: now &- connectionZeroSince)
+            connectionZeroSince = 0
+        }
+    }
+
+    // MARK: Consumers
+
+    /// Lets the stream's consumer act and returns its credit to the peer (on-consume).
+    private func runConsumer(_ s: inout ActiveStream, now: UInt64) {
+        guard s.consumer != nil else { return }
+        let (credit, wakeAt) = s.consumer!.advance(now: now, rng: &worker.consumerRNG)
+        if credit > 0 && worker.config.windowUpdate == .onConsume {
+            session?.consume(stream: s.id, bytes: credit)
+            trackStreamWindow(&s, now: now)
+        }
+        if let wakeAt {
+            worker.loop.schedule(at: wakeAt, handler: self, token: token(Self.consumerKind, stream: s.id))
+        }
+    }
+
+    // MARK: Timers
+
+    private func token(_ kind: UInt64, stream: Int32) -> UInt64 {
+        kind << 62 | UInt64(generation & 0x3FFF_FFFF) << 32 | UInt64(UInt32(bitPattern: stream))
+    }
+
+    func timerFired(token: UInt64, loop: EventLoop) {
+        guard UInt32(truncatingIfNeeded: token >> 32) & 0x3FFF_FFFF == generation & 0x3FFF_FFFF else { return }
+        let kind = token >> 62
+        let id = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
+        switch kind {
+        case Self.connectTimeoutKind:
+            if state == .connecting {
+                fail(reason: "connect timed out after \(worker.config.connectTimeout / 1_000_000) ms")
+            }
+        case Self.deadlineKind:
+            guard state == .open, slotByID[id] != nil else { return }
+            session?.resetStream(id, errorCode: 8)   // CANCEL
+            finish(id, closure: .deadline)
+            afterIO()
+        case Self.consumerKind:
+            guard state == .open, let slot = slotByID[id], var s = streams[slot] else { return }
+            streams[slot] = nil
+            runConsumer(&s, now: MonotonicClock.now())
+            streams[slot] = s
+            afterIO()
+        default:
+            break
+        }
+    }
+
     // MARK: ClientSessionDelegate (called from inside nghttp2_session_mem_recv)
 
     func responseHeader(stream: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, isTrailer: Bool) {
@@ -261,18 +404,49 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
     }
 
     func responseData(stream: Int32, bytes: UnsafeRawBufferPointer, endStream: Bool) {
-        if worker.isMeasuring { worker.measurements.bytesReceived += bytes.count }
+        let measuring = worker.isMeasuring
+        if measuring { worker.dataReceived(bytes: bytes.count) }
         guard let slot = slotByID[stream] else { return }
-        let completed = streams[slot]!.verifier.data(bytes)
-        guard completed > 0 else { return }
-        let now = MonotonicClock.now()
-        if worker.isMeasuring { worker.measurements.messagesReceived += completed }
-        if streams[slot]!.measured {
-            let last = streams[slot]!.lastMessageTime
-            if last != 0 { worker.measurements.messageGap.record(nanoseconds: now &- last) }
-            for _ in 1..<completed { worker.measurements.messageGap.record(nanoseconds: 0) }
+        // Move the stream out of the table while the verifier calls back (exclusive access);
+        // setting the slot to nil first keeps its arrays uniquely referenced (no copy).
+        var s = streams[slot]!
+        streams[slot] = nil
+        defer { streams[slot] = s }
+        s.consumer?.received(bytes: bytes.count)
+        var messages = 0
+        var now: UInt64 = 0
+        var realNow: UInt64 = 0
+        let rx = currentRxTimestamp
+        let m = worker
+        s.verifier.data(bytes) { length, sendTime in
+            if messages == 0 {
+                now = MonotonicClock.now()
+                realNow = MonotonicClock.realtimeNanoseconds()
+            }
+            messages += 1
+            s.consumer?.completed(wireBytes: GRPCFrame.prefixLength + length)
+            guard s.measured else { return }
+            if s.lastMessageTime != 0 || messages > 1 {
+                m.measurements.messageGap.record(nanoseconds: messages == 1 ? now &- s.lastMessageTime : 0)
+            }
+            if rx != 0 && realNow > rx { m.measurements.wakeDispatch.record(nanoseconds: realNow &- rx) }
+            if sendTime != 0 && realNow > sendTime { m.measurements.delivery.record(nanoseconds: realNow &- sendTime) }
         }
-        streams[slot]!.lastMessageTime = now
+        if s.verifier.plan.framing == .http {
+            // A plain HTTP body is handed to its consumer chunk by chunk.
+            s.consumer?.completed(wireBytes: bytes.count)
+            if s.measured && rx != 0 {
+                let real = MonotonicClock.realtimeNanoseconds()
+                if real > rx { worker.measurements.wakeDispatch.record(nanoseconds: real &- rx) }
+            }
+        }
+        if messages > 0 {
+            s.lastMessageTime = now
+            if measuring { worker.messagesReceived(messages) }
+        }
+        let t = messages > 0 ? now : MonotonicClock.now()
+        if s.consumer != nil { runConsumer(&s, now: t) }
+        trackStreamWindow(&s, now: t)
     }
 
     func streamEnded(stream: Int32) {
@@ -303,6 +477,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate {
     func frame(_ event: FrameEvent) {
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
             peerSettingsReceived = true
+        } else if event.direction == .sent && event.type == FrameEvent.Kind.windowUpdate {
+            worker.windowUpdateSent(increment: Int(event.windowIncrement))
         }
     }
 }

@@ -85,7 +85,16 @@ public struct StreamVerifier {
 
     /// A chunk of response DATA payload. Returns how many complete gRPC messages it finished
     /// (the caller timestamps them).
+    @discardableResult
     public mutating func data(_ bytes: UnsafeRawBufferPointer) -> Int {
+        data(bytes) { _, _ in }
+    }
+
+    /// A chunk of response DATA payload; `onMessage(payloadLength, stampSendTimeNs)` is called
+    /// for every gRPC message the chunk completes, in order (`stampSendTimeNs` is 0 for an
+    /// unstamped or unverifiable message). Returns how many messages completed.
+    @discardableResult
+    public mutating func data(_ bytes: UnsafeRawBufferPointer, _ onMessage: (Int, UInt64) -> Void) -> Int {
         bytesReceived += bytes.count
         guard plan.framing == .grpc else {
             if bytesReceived > plan.expectedBytes && integrityProblem == nil {
@@ -102,6 +111,11 @@ public struct StreamVerifier {
             try r.feed(bytes) { message in
                 completed += 1
                 checkMessage(message)
+                if case .valid(let stamp) = message.stampCheck {
+                    onMessage(message.length, stamp.sendTimeNs)
+                } else {
+                    onMessage(message.length, 0)
+                }
             }
         } catch {
             if integrityProblem == nil { integrityProblem = "gRPC framing: \(error)" }
