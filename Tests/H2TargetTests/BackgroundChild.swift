@@ -16,9 +16,8 @@ final class BackgroundChild: Sendable {
     }
 
     private let state = Mutex(State())
-    // nonisolated(unsafe): set once in `init` before the child runs; afterwards only read
-    // (`processIdentifier`, `terminationReason`), which Process allows from any thread.
-    nonisolated(unsafe) private let process = Process()
+    /// Configured in `init` before the child runs; afterwards only `processIdentifier` is read.
+    private let process = Process()
     private let pipe = Pipe()
     /// The command line, for failure messages.
     let commandLine: String
