@@ -67,16 +67,16 @@ if ! python_ok; then
         exit 1
     fi
     say "installing grpcio and protobuf for $(command -v python3)"
+    pip_cmd+=(--root-user-action=ignore)
     pip_log="$(mktemp)"
-    if ! "${pip_cmd[@]}" >"$pip_log" 2>&1; then
-        if grep -q 'externally-managed-environment' "$pip_log"; then
-            "${pip_cmd[@]}" --break-system-packages
-        else
-            cat "$pip_log" >&2
-            rm -f "$pip_log"
-            say "pip install grpcio protobuf failed"
-            exit 1
-        fi
+    # Debian's own python3 refuses pip installs (PEP 668) unless told otherwise.
+    if ! "${pip_cmd[@]}" >"$pip_log" 2>&1 \
+        && ! { grep -q 'externally-managed-environment' "$pip_log" \
+               && "${pip_cmd[@]}" --break-system-packages >"$pip_log" 2>&1; }; then
+        cat "$pip_log" >&2
+        rm -f "$pip_log"
+        say "pip install grpcio protobuf failed (output above)"
+        exit 1
     fi
     rm -f "$pip_log"
     if ! python_ok; then
