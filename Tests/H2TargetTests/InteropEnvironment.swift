@@ -1,0 +1,60 @@
+import Foundation
+
+/// Where the interop tests find their external tools, and whether they must have them.
+///
+/// Policy: on a developer machine a missing tool skips the tests that need it (with the
+/// reason shown); when `CI` is set the tests run anyway and fail, because `scripts/setup.sh`
+/// should have installed everything.
+enum InteropEnvironment {
+    /// `CI` is set and non-empty (`.ci/run` runs with `CI=true`).
+    static let isCI: Bool = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
+
+    /// The repository root (this file is `Tests/H2TargetTests/InteropEnvironment.swift`).
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `interop/grpc_client.py`.
+    static var grpcClientScript: String { repositoryRoot.appendingPathComponent("interop/grpc_client.py").path }
+
+    /// h2load from nghttp2-client, if installed.
+    static let h2load: String? = executable(named: "h2load")
+
+    /// The python3 on PATH, if any.
+    static let python3: String? = executable(named: "python3")
+
+    /// python3 can import grpc and google.protobuf (checked once, by running python3).
+    static let grpcAvailable: Bool = {
+        guard let python3 else { return false }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python3)
+        p.arguments = ["-c", "import grpc, google.protobuf"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }()
+
+    /// The `h2stress` executable built next to the test bundle (`swift build --build-tests`
+    /// builds every product into the same directory).
+    static let h2stressExecutable: String? = {
+        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("h2stress").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }()
+
+    /// Skip (outside CI) when h2load is missing.
+    static var skipWithoutH2load: Bool { !isCI && h2load == nil }
+    /// Skip (outside CI) when python3 + grpcio + protobuf are missing.
+    static var skipWithoutGRPC: Bool { !isCI && !grpcAvailable }
+
+    /// Searches PATH for an executable.
+    static func executable(named name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":") where !dir.isEmpty {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Checks (and, as root, installs) what building and testing h2stress needs on Debian 12
+# with only the Swift toolchain present:
+#   apt:  libnghttp2-dev, pkg-config (build); nghttp2-client (h2load, nghttp),
+#         nghttp2-server (nghttpd); python3 + pip when missing
+#   pip:  grpcio, protobuf (the python gRPC interop client, interop/grpc_client.py)
+# Idempotent: when everything is present it only checks (no apt-get update) and exits 0.
+# Not root and something missing: prints what to install and exits 1.
+set -euo pipefail
+
+say() { printf 'setup.sh: %s\n' "$*"; }
+
+is_root=0
+[[ "$(id -u)" == "0" ]] && is_root=1
+
+if ! command -v swift >/dev/null 2>&1; then
+    say "swift is not on PATH: install the Swift toolchain (6.x) first"
+    exit 1
+fi
+
+apt_installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# --- Debian packages ---------------------------------------------------------------
+missing_apt=()
+for pkg in libnghttp2-dev pkg-config nghttp2-client nghttp2-server; do
+    apt_installed "$pkg" || missing_apt+=("$pkg")
+done
+if ! command -v python3 >/dev/null 2>&1; then
+    missing_apt+=(python3 python3-pip)
+elif ! python3 -m pip --version >/dev/null 2>&1; then
+    # pip for the python3 on PATH; Debian's python3-pip serves /usr/bin/python3.
+    missing_apt+=(python3-pip)
+fi
+
+if ((${#missing_apt[@]} > 0)); then
+    if ((is_root == 0)); then
+        say "missing Debian packages; run: sudo apt-get update && sudo apt-get install -y ${missing_apt[*]}"
+        exit 1
+    fi
+    say "installing Debian packages: ${missing_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
+fi
+
+# A python3 that is not Debian's (pyenv, a venv) may still lack pip: bootstrap it.
+if ! python3 -m pip --version >/dev/null 2>&1; then
+    if ((is_root == 0)); then
+        say "python3 ($(command -v python3)) has no pip; run: python3 -m ensurepip --upgrade"
+        exit 1
+    fi
+    say "bootstrapping pip for $(command -v python3)"
+    python3 -m ensurepip --upgrade >/dev/null
+fi
+
+# --- Python packages -----------------------------------------------------------------
+python_ok() {
+    python3 -c 'import grpc, google.protobuf' >/dev/null 2>&1
+}
+
+if ! python_ok; then
+    pip_cmd=(python3 -m pip install --quiet grpcio protobuf)
+    if ((is_root == 0)); then
+        say "python3 ($(command -v python3)) lacks grpcio/protobuf; run: ${pip_cmd[*]}  (add --break-system-packages if pip says externally-managed-environment)"
+        exit 1
+    fi
+    say "installing grpcio and protobuf for $(command -v python3)"
+    pip_cmd+=(--root-user-action=ignore)
+    pip_log="$(mktemp)"
+    # Debian's own python3 refuses pip installs (PEP 668) unless told otherwise.
+    if ! "${pip_cmd[@]}" >"$pip_log" 2>&1 \
+        && ! { grep -q 'externally-managed-environment' "$pip_log" \
+               && "${pip_cmd[@]}" --break-system-packages >"$pip_log" 2>&1; }; then
+        cat "$pip_log" >&2
+        rm -f "$pip_log"
+        say "pip install grpcio protobuf failed (output above)"
+        exit 1
+    fi
+    rm -f "$pip_log"
+    if ! python_ok; then
+        say "grpcio/protobuf installed but python3 still cannot import them"
+        exit 1
+    fi
+fi
+
+say "ok: libnghttp2-dev, pkg-config, h2load, nghttp, nghttpd, python3 grpcio/protobuf present"
