@@ -1,3 +1,4 @@
+import H2Stress
 import H2Wire
 
 /// How to start the embedded target server.
@@ -20,7 +21,7 @@ public struct EmbeddedServerConfig: Sendable, Hashable {
 }
 
 /// What the embedded server did, summed over its threads; read once it has stopped.
-public struct ServerStats: Sendable, Equatable {
+public struct ServerStats: Sendable {
     /// Connections accepted.
     public var connectionsAccepted = 0
     /// Requests whose response was started.
@@ -31,6 +32,13 @@ public struct ServerStats: Sendable, Equatable {
     public var dataBytesSent = 0
     /// gRPC messages queued for sending.
     public var messagesQueued = 0
+    /// Flow-control stall episodes: data was ready to send but the peer's stream window
+    /// (resp. the connection window) was ≤ 0; each episode lasts until a WINDOW_UPDATE opened
+    /// the window again or the stream closed. Durations in ns.
+    public var streamStalls = 0
+    public var connectionStalls = 0
+    public var streamStallDuration = LatencyHistogram()
+    public var connectionStallDuration = LatencyHistogram()
 
     public init() {}
 
@@ -40,5 +48,9 @@ public struct ServerStats: Sendable, Equatable {
         streamsFinished += o.streamsFinished
         dataBytesSent += o.dataBytesSent
         messagesQueued += o.messagesQueued
+        streamStalls += o.streamStalls
+        connectionStalls += o.connectionStalls
+        streamStallDuration.merge(o.streamStallDuration)
+        connectionStallDuration.merge(o.connectionStallDuration)
     }
 }

@@ -1,4 +1,5 @@
 import H2Loop
+import H2Stress
 import H2Wire
 
 /// One accepted connection of the embedded server: socket + nghttp2 server session + the
@@ -18,6 +19,10 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     private var producing: Set<Int32> = []
     private var closed = false
     private var wantsWritable = false
+    /// Streams in a stream-window stall episode, with its start (monotonic ns).
+    private var stalledStreams: [Int32: UInt64] = [:]
+    /// Start of the current connection-window stall episode (0 = none).
+    private var connectionStallSince: UInt64 = 0
     /// Bytes queued ahead per stream before the producer waits for nghttp2 to take them.
     static let lowWater = 256 * 1024
     static let chunk = 64 * 1024
@@ -210,6 +215,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     func streamClosed(stream: Int32, errorCode: UInt32) {
+        endStreamStall(stream, now: MonotonicClock.now())
         if let s = streams.removeValue(forKey: stream), s.finished, errorCode == 0 {
             worker.stats.streamsFinished += 1
         }
@@ -217,8 +223,41 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     func frame(_ event: FrameEvent) {
-        if event.direction == .sent && event.type == 0 {   // DATA
+        if event.direction == .sent && event.type == FrameEvent.Kind.data {
             worker.stats.dataBytesSent += event.length
+            checkStall(event.streamID)
+        } else if event.direction == .received && event.type == FrameEvent.Kind.windowUpdate {
+            let now = MonotonicClock.now()
+            if event.streamID == 0 {
+                if connectionStallSince != 0 && session.connectionRemoteWindow > 0 {
+                    worker.stats.connectionStallDuration.record(nanoseconds: now &- connectionStallSince)
+                    connectionStallSince = 0
+                }
+            } else if session.streamRemoteWindow(event.streamID) > 0 {
+                endStreamStall(event.streamID, now: now)
+            }
+        }
+    }
+
+    // MARK: Stall accounting
+
+    /// Starts a stall episode when `stream` has data ready but a window at zero.
+    private func checkStall(_ stream: Int32) {
+        guard session.queuedBytes(stream: stream) > 0 else { return }
+        let now = MonotonicClock.now()
+        if session.streamRemoteWindow(stream) <= 0 && stalledStreams[stream] == nil {
+            stalledStreams[stream] = now
+            worker.stats.streamStalls += 1
+        }
+        if session.connectionRemoteWindow <= 0 && connectionStallSince == 0 {
+            connectionStallSince = now
+            worker.stats.connectionStalls += 1
+        }
+    }
+
+    private func endStreamStall(_ stream: Int32, now: UInt64) {
+        if let since = stalledStreams.removeValue(forKey: stream) {
+            worker.stats.streamStallDuration.record(nanoseconds: now &- since)
         }
     }
 
@@ -280,6 +319,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         }
         s.next += 1
         worker.stats.messagesQueued += 1
+        checkStall(s.id)
     }
 
     private func produceBytes(_ s: inout ServerStream) {
@@ -294,6 +334,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             }
             s.remainingBytes -= n
         }
+        checkStall(s.id)
         producing.remove(s.id)
         if !s.finished {
             s.finished = true

@@ -40,6 +40,18 @@ public enum Driver {
         public var totalStreams: Int?
         public var seed: UInt64
         public var rxTimestamps: Bool
+        /// Receive-window credit policy and the on-consume pending-message rule.
+        public var windowUpdate: WindowUpdatePolicy = .onReceive
+        public var pendingMessageCredit: PendingMessageCredit = .grant
+        /// Per-stream deadline (ns), connect timeout (ns).
+        public var deadline: UInt64?
+        public var connectTimeout: UInt64 = 5_000_000_000
+        /// Slow consumers.
+        public var consumers: [ConsumerSpec] = []
+        /// Open-loop rate for the whole cell, streams per second (nil: closed loop).
+        public var rate: Double?
+        /// Test-only: spin this long before each wake's first read (see `WorkerConfig`).
+        public var holdBeforeReadForTesting: UInt64 = 0
 
         public init(threads: Int, connections: Int, streamsPerConnection: Int, plans: [StreamPlan], weights: [Int],
                     settings: HTTP2Settings, warmupNanoseconds: UInt64, durationNanoseconds: UInt64,
@@ -74,12 +86,23 @@ public enum Driver {
         for t in 0..<threads {
             let conns = options.connections / threads + (t < options.connections % threads ? 1 : 0)
             let quota = options.totalStreams.map { $0 / threads + (t < $0 % threads ? 1 : 0) }
-            let config = WorkerConfig(
+            var config = WorkerConfig(
                 index: t, host: target.host, port: target.port, authority: target.description,
                 connections: conns, firstConnectionIndex: firstConnection,
                 streamsPerConnection: options.streamsPerConnection, plans: options.plans, weights: options.weights,
                 settings: options.settings, measureStart: measureStart, measureEnd: measureEnd,
                 streamQuota: quota, seed: options.seed &+ UInt64(t) &* 0x9E37_79B9, rxTimestamps: options.rxTimestamps)
+            config.windowUpdate = options.windowUpdate
+            config.pendingMessageCredit = options.pendingMessageCredit
+            config.deadline = options.deadline
+            config.connectTimeout = options.connectTimeout
+            config.consumers = options.consumers
+            config.holdBeforeReadForTesting = options.holdBeforeReadForTesting
+            if let rate = options.rate {
+                config.rate = rate / Double(threads)
+                // Interleave the workers' schedules: worker t starts t/threads of a period later.
+                config.rateOffset = UInt64((1e9 / rate) * Double(t))
+            }
             firstConnection += conns
             let counter = counters[t % counters.count]
             workers.append(WorkerThread.spawn(name: "h2s-driver-\(t)") {

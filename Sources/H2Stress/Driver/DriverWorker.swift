@@ -14,7 +14,8 @@ public struct WorkerResult: Sendable {
 /// Threading: created and run on its own thread (see ``Driver``); never touched by another
 /// thread except through ``WorkerProgress`` (atomics) and the loop's waker.
 /// Invariants: a stream is counted once — started (if measured), then exactly one outcome or
-/// `unfinished` at the end.
+/// `unfinished` at the end. In open-loop mode every intended start is started exactly once,
+/// late or not (the backlog never drops a start).
 final class DriverWorker: TimerHandler {
     let config: WorkerConfig
     let loop: EventLoop
@@ -23,36 +24,57 @@ final class DriverWorker: TimerHandler {
     /// One read buffer for all of this worker's connections: each read is handed to nghttp2 and
     /// fully consumed before the next read, so the buffer is never shared across time.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+    /// The `recvmsg` control buffer for kernel timestamps, shared the same way.
+    let controlBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: TCPSocket.timestampControlSize, alignment: 16)
+    /// Randomness for consumer assignment and delays (seeded, separate from the mix choice).
+    var consumerRNG: SplitMix64
     private var connections: [ClientConnection] = []
     private var rng: SplitMix64
     private let totalWeight: Int
     private var measuredStarted = 0
     private var measuredFinished = 0
     private var stopping = false
+    // Open loop (loop thread only).
+    private let period: UInt64
+    private var scheduleStart: UInt64 = 0
+    private var intendedIndex: UInt64 = 0
+    private var tickArmed = false
+    private var nextConnection = 0
 
     private static let progressToken: UInt64 = 1 << 62
     private static let reconnectTag: UInt64 = 1 << 61
+    private static let rateTickToken: UInt64 = 1 << 60
     private static let reconnectDelay: UInt64 = 100_000_000
+    /// A start later than this after its intended time counts as late.
+    static let lateStartThreshold: UInt64 = 1_000_000
 
     init(config: WorkerConfig, progress: WorkerProgress) throws(SystemError) {
         self.config = config
         self.progress = progress
         self.loop = try EventLoop()
         self.rng = SplitMix64(seed: config.seed)
+        self.consumerRNG = SplitMix64(seed: config.seed ^ 0xC0DE_C0DE_C0DE_C0DE)
         self.totalWeight = config.weights.reduce(0, +)
+        self.period = config.rate.map { UInt64(max(1, (1e9 / $0).rounded())) } ?? 0
+        if config.rate != nil { measurements.openLoop = OpenLoopMeasurements() }
     }
 
-    deinit { readBuffer.deallocate() }
+    deinit {
+        readBuffer.deallocate()
+        controlBuffer.deallocate()
+    }
 
     /// Runs the worker until the cell ends (or the quota is done, or a stop is requested).
     func run() -> WorkerResult {
         let cpuStart = ProcessUsage.currentThread()
+        scheduleStart = MonotonicClock.now() &+ config.rateOffset
         for i in 0..<config.connections {
             let conn = ClientConnection(worker: self, index: config.firstConnectionIndex + i)
             connections.append(conn)
             conn.open()
         }
         loop.schedule(at: MonotonicClock.now() + 100_000_000, handler: self, token: Self.progressToken)
+        armRateTick()
         loop.run(until: config.measureEnd)
         stopping = true
         for conn in connections { conn.shutdown(countUnfinished: true) }
@@ -73,11 +95,28 @@ final class DriverWorker: TimerHandler {
         return t >= config.measureStart && t < config.measureEnd
     }
 
-    /// Whether a connection may open another stream now.
-    func mayStartStream(now: UInt64) -> Bool {
-        guard !stopping, now < config.measureEnd else { return false }
-        if let quota = config.streamQuota { return measuredStarted < quota }
-        return true
+    /// The second of the measured window the current wake falls in.
+    private var currentSecond: Int {
+        Int((loop.wakeTime &- config.measureStart) / 1_000_000_000)
+    }
+
+    /// The (intended) start time of the next stream a connection may open now, or nil.
+    /// Closed loop: now, while the cell runs and the quota allows. Open loop: the oldest
+    /// intended start that is due (late starts are counted; none is dropped).
+    func nextStreamStart(now: UInt64) -> UInt64? {
+        guard !stopping, now < config.measureEnd else { return nil }
+        if let quota = config.streamQuota, measuredStarted >= quota { return nil }
+        guard period > 0 else { return now }
+        let intended = scheduleStart &+ intendedIndex &* period
+        guard intended <= now else { return nil }
+        intendedIndex += 1
+        if intended >= config.measureStart, measurements.openLoop != nil {
+            let lag = now &- intended
+            measurements.openLoop!.intendedStarts += 1
+            if lag > Self.lateStartThreshold { measurements.openLoop!.lateStarts += 1 }
+            if lag > measurements.openLoop!.maxStartLagNanos { measurements.openLoop!.maxStartLagNanos = lag }
+        }
+        return intended
     }
 
     /// Picks the next plan from the weighted mix.
@@ -91,10 +130,22 @@ final class DriverWorker: TimerHandler {
         return config.plans[config.plans.count - 1]
     }
 
-    func streamStarted(measured: Bool) {
+    /// Draws whether the next stream gets a slow consumer, and which delay model.
+    func drawConsumer() -> ConsumerDelay? {
+        guard !config.consumers.isEmpty else { return nil }
+        var u = Double(consumerRNG.next() >> 11) / Double(1 << 53)
+        for c in config.consumers {
+            if u < c.share { return c.delay }
+            u -= c.share
+        }
+        return nil
+    }
+
+    func streamStarted(measured: Bool, slow: Bool) {
         if measured {
             measuredStarted += 1
             measurements.streamsStarted += 1
+            if slow { measurements.slowStreams += 1 }
         }
     }
 
@@ -104,6 +155,12 @@ final class DriverWorker: TimerHandler {
         measuredFinished += 1
         measurements.outcomes[verdict.outcome] += 1
         measurements.streamDuration.record(nanoseconds: now &- stream.startTime)
+        if stream.zeroWindowTotal > 0 {
+            measurements.flowControl.streamZeroWindowNanos &+= stream.zeroWindowTotal
+            measurements.flowControl.streamZeroWindowPerStream.record(nanoseconds: stream.zeroWindowTotal)
+        }
+        if let consumer = stream.consumer { measurements.consumerDelayNanos &+= consumer.delayTotal }
+        if isMeasuring { measurements.series.streamCompleted(outcome: verdict.outcome, at: currentSecond) }
         if verdict.outcome != .complete {
             let v = stream.verifier
             measurements.recordFailure(StreamFailure(
@@ -118,7 +175,60 @@ final class DriverWorker: TimerHandler {
 
     /// Counts a stream still open when the cell ended.
     func streamUnfinished(_ stream: ActiveStream) {
-        if stream.measured { measurements.outcomes.unfinished += 1 }
+        guard stream.measured else { return }
+        measurements.outcomes.unfinished += 1
+        if stream.zeroWindowTotal > 0 {
+            measurements.flowControl.streamZeroWindowNanos &+= stream.zeroWindowTotal
+            measurements.flowControl.streamZeroWindowPerStream.record(nanoseconds: stream.zeroWindowTotal)
+        }
+    }
+
+    /// One read returned bytes; `firstOfWake` is the first read of this connection's wake.
+    @inline(__always)
+    func readCompleted(rxTimestamp: UInt64, firstOfWake: Bool) {
+        guard isMeasuring else { return }
+        if rxTimestamp == 0 {
+            measurements.readsWithoutTimestamp += 1
+            return
+        }
+        measurements.readsWithTimestamp += 1
+        guard firstOfWake else { return }
+        let now = MonotonicClock.realtimeNanoseconds()
+        let waited = now > rxTimestamp ? now &- rxTimestamp : 0
+        measurements.wakePoll.record(nanoseconds: waited)
+        measurements.series.wakePoll(nanoseconds: waited, at: currentSecond)
+    }
+
+    /// Response DATA payload arrived inside the measured window.
+    @inline(__always)
+    func dataReceived(bytes: Int) {
+        measurements.bytesReceived += bytes
+        measurements.series.record(bytes: bytes, at: currentSecond)
+    }
+
+    /// Complete gRPC messages arrived inside the measured window.
+    @inline(__always)
+    func messagesReceived(_ count: Int) {
+        measurements.messagesReceived += count
+        measurements.series.record(messages: count, at: currentSecond)
+    }
+
+    func windowUpdateSent(increment: Int) {
+        guard isMeasuring else { return }
+        measurements.flowControl.windowUpdateFramesSent += 1
+        measurements.flowControl.windowUpdateBytesSent += increment
+    }
+
+    func connectionZeroWindow(nanoseconds: UInt64) {
+        measurements.flowControl.connectionZeroWindowNanos &+= nanoseconds
+    }
+
+    /// The test-only hold before a wake's first read (a spin on the clock, never a sleep).
+    @inline(__always)
+    func holdBeforeReadForTesting() {
+        guard config.holdBeforeReadForTesting > 0 else { return }
+        let until = MonotonicClock.now() &+ config.holdBeforeReadForTesting
+        while MonotonicClock.now() < until {}
     }
 
     func connectionOpened() { measurements.connectionsOpened += 1 }
@@ -143,10 +253,34 @@ final class DriverWorker: TimerHandler {
         if token == Self.progressToken {
             publishProgress()
             loop.schedule(at: MonotonicClock.now() + 100_000_000, handler: self, token: Self.progressToken)
+        } else if token == Self.rateTickToken {
+            tickArmed = false
+            startDueStreams()
+            armRateTick()
         } else if token & Self.reconnectTag != 0 {
             let slot = Int(token & ~Self.reconnectTag)
             if slot < connections.count && !stopping { connections[slot].open() }
         }
+    }
+
+    /// Open loop: hands due starts to connections with room, round-robin.
+    private func startDueStreams() {
+        guard !connections.isEmpty else { return }
+        for _ in 0..<connections.count {
+            let conn = connections[nextConnection % connections.count]
+            nextConnection &+= 1
+            conn.fillStreams()
+        }
+    }
+
+    private func armRateTick() {
+        guard period > 0, !tickArmed, !stopping else { return }
+        tickArmed = true
+        let next = scheduleStart &+ intendedIndex &* period
+        let now = MonotonicClock.now()
+        // With a backlog (every connection full) the starts are taken as streams end; look
+        // again in 1 ms rather than spinning on a deadline that has already passed.
+        loop.schedule(at: next > now ? next : now &+ 1_000_000, handler: self, token: Self.rateTickToken)
     }
 
     private func publishProgress() {

@@ -30,6 +30,23 @@ public struct WorkerConfig: Sendable {
     public var seed: UInt64
     /// Ask for kernel receive timestamps on every socket.
     public var rxTimestamps: Bool
+    /// When the driver returns receive-window credit (on-receive: nghttp2 automatically).
+    public var windowUpdate: WindowUpdatePolicy = .onReceive
+    /// Under on-consume: what a consumer waiting on a partly received message credits.
+    public var pendingMessageCredit: PendingMessageCredit = .grant
+    /// Per-stream deadline in ns (nil: none); expiry sends RST_STREAM(CANCEL), outcome `deadline`.
+    public var deadline: UInt64?
+    /// A connect that has not completed after this many ns fails (and is retried).
+    public var connectTimeout: UInt64 = 5_000_000_000
+    /// Slow-consumer shares (seeded draw per stream).
+    public var consumers: [ConsumerSpec] = []
+    /// Open-loop mode: streams this worker starts per second on a fixed schedule (nil: closed loop).
+    public var rate: Double?
+    /// Offset of this worker's first intended start (ns), so workers interleave their schedules.
+    public var rateOffset: UInt64 = 0
+    /// Test-only hook: the worker spins this many ns before the first read of every wake, to
+    /// prove that `wakePoll` measures how long ready data waits for its thread. 0 in real runs.
+    public var holdBeforeReadForTesting: UInt64 = 0
 
     public init(index: Int, host: String, port: UInt16, authority: String, connections: Int, firstConnectionIndex: Int,
                 streamsPerConnection: Int, plans: [StreamPlan], weights: [Int], settings: HTTP2Settings,

@@ -76,11 +76,17 @@ public final class Runner {
         targetDescription = target.description
         let stamped = profile.client.stamp && target.stampsBodies
         let plans = profile.mix.map { PlanBuilder.plan(for: $0.kind, stamped: stamped) }
-        let options = Driver.Options(
+        var options = Driver.Options(
             threads: cell.threads, connections: profile.connections, streamsPerConnection: profile.streamsPerConnection,
             plans: plans, weights: profile.mix.map(\.weight), settings: PlanBuilder.settings(profile.client),
             warmupNanoseconds: profile.warmup.nanoseconds, durationNanoseconds: profile.duration.nanoseconds,
             totalStreams: totalStreams ?? profile.totalStreams, seed: profile.seed &+ UInt64(cell.index), rxTimestamps: true)
+        options.windowUpdate = profile.client.windowUpdate
+        options.pendingMessageCredit = profile.client.pendingMessageCredit
+        options.deadline = profile.client.deadline?.nanoseconds
+        options.connectTimeout = profile.client.connectTimeout.nanoseconds
+        options.consumers = profile.consumers
+        options.rate = profile.rate
         ProcessUsage.resetPeakRSS()
         hooks.cellStarted(cell, number, count, progress)
         let driven = Driver.run(options, target: target.address, control: control, progress: progress)
