@@ -80,7 +80,7 @@ extension ProfileDecoder {
     func decodeShare(_ node: ProfileNode, _ field: String) throws(ProfileError) -> Double {
         let text = try scalar(node, field, expecting: "a fraction of streams between 0 and 1, e.g. `0.25`")
         if text.hasSuffix("%"), let percent = Self.decimal(String(text.dropLast())) {
-            throw fail(node.origin, field, "`\(field)`: write a fraction between 0 and 1, e.g. `\(String(format: "%g", percent / 100))` instead of `\(text)`")
+            throw fail(node.origin, field, "`\(field)`: write the fraction `\(String(format: "%g", percent / 100))` instead of `\(text)` (shares are between 0 and 1)")
         }
         guard let share = Self.decimal(text) else {
             throw fail(node.origin, field, "`\(field)`: write a fraction of streams between 0 and 1, e.g. `0.25`, got `\(text)`")
@@ -95,11 +95,12 @@ extension ProfileDecoder {
     func decodeDelay(_ node: ProfileNode, _ path: String) throws(ProfileError) -> ConsumerDelay {
         switch node.kind {
         case .scalar(let text):
-            guard case .success = TimeSpan.parse(text) else {
+            if case .failure(let failure) = TimeSpan.parse(text) {
                 if let kind = FieldSuggestion.closest(to: text, among: Self.delayKinds) {
                     throw fail(node.origin, path, "`\(path)`: `\(text)` needs its parameters; write it as a mapping, e.g. `{\(kind): \(Self.delayExample(kind))}`")
                 }
-                throw fail(node.origin, path, "`\(path)`: write a delay like \(Self.delayForms), got `\(text)`")
+                let hint = failure.hint.map { "; \($0)" } ?? ""
+                throw fail(node.origin, path, "`\(path)`: write a delay like \(Self.delayForms), got `\(text)`\(hint)")
             }
             return .fixed(try time(node, path, positive: false))
         case .mapping(let entries):
