@@ -285,3 +285,247 @@ struct ProfileTests {
         #expect(try JSONDecoder().decode(Cell.self, from: data) == cell)
     }
 }
+
+// MARK: - Deadlines, window credit, consumers and rate (issue 3)
+
+extension ProfileTests {
+    @Test func streamBehaviourDefaults() throws {
+        let profile = try SampleProfiles.parse(SampleProfiles.minimal).base
+        #expect(profile.client.deadline == nil)
+        #expect(profile.client.windowUpdate == .onReceive)
+        #expect(profile.client.pendingMessageCredit == .grant)
+        #expect(profile.client.connectTimeout == .seconds(5))
+        #expect(profile.consumers.isEmpty)
+        #expect(profile.rate == nil)
+    }
+
+    @Test func decodesClientStreamBehaviour() throws {
+        let profile = try SampleProfiles.parse(SampleProfiles.minimal + """
+
+            client:
+              deadline: 2500ms
+              windowUpdate: on-consume
+              pendingMessageCredit: withhold
+              connectTimeout: 750ms
+            """).base
+        #expect(profile.client.deadline == .milliseconds(2500))
+        #expect(profile.client.windowUpdate == .onConsume)
+        #expect(profile.client.pendingMessageCredit == .withhold)
+        #expect(profile.client.connectTimeout == .milliseconds(750))
+        let grant = try SampleProfiles.parse(SampleProfiles.minimal + "\nclient: {windowUpdate: on-consume, pendingMessageCredit: grant}").base
+        #expect(grant.client.pendingMessageCredit == .grant && grant.client.windowUpdate == .onConsume)
+        let receive = try SampleProfiles.parse(SampleProfiles.minimal + "\nclient: {windowUpdate: on-receive}").base
+        #expect(receive.client.windowUpdate == .onReceive)
+    }
+
+    @Test func decodesEveryDelayForm() throws {
+        let profile = try SampleProfiles.parse(SampleProfiles.minimal + """
+
+            consumers:
+              - {share: 0.125, delay: 50ms}
+              - {share: 0.125, delay: {fixed: 1s}}
+              - {share: 0.125, delay: {uniform: [10ms, 100ms]}}
+              - {share: 0.125, delay: {uniform: [5ms, 5ms]}}
+              - {share: 0.125, delay: {exponential: 20ms}}
+              - {share: 0.125, delay: {exponential: {mean: 3us}}}
+              - {share: 0.125, delay: {perByte: 1MB/s}}
+              - share: 0.125
+                delay:
+                  perByte: 64 KiB/s
+            """).base
+        #expect(profile.consumers.map(\.share) == Array(repeating: 0.125, count: 8))
+        #expect(profile.consumers.map(\.delay) == [
+            .fixed(.milliseconds(50)), .fixed(.seconds(1)),
+            .uniform(.milliseconds(10), .milliseconds(100)), .uniform(.milliseconds(5), .milliseconds(5)),
+            .exponential(mean: .milliseconds(20)), .exponential(mean: TimeSpan(nanoseconds: 3_000)),
+            .perByte(bytesPerSecond: 1_000_000), .perByte(bytesPerSecond: 65_536),
+        ])
+    }
+
+    @Test func sharesMayAddUpToExactlyOne() throws {
+        let tenths = try SampleProfiles.parse(SampleProfiles.minimal + """
+
+            consumers:
+              - {share: 0.1, delay: 1ms}
+              - {share: 0.2, delay: 2ms}
+              - {share: 0.7, delay: 3ms}
+            """).base
+        #expect(tenths.consumers.map(\.share) == [0.1, 0.2, 0.7])
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nconsumers: [{share: 1, delay: 0s}]").base.consumers.count == 1)
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nconsumers: []").base.consumers.isEmpty)
+    }
+
+    @Test func decodesRate() throws {
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nrate: 2000").base.rate == 2000)
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nrate: 2000/s").base.rate == 2000)
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nrate: 1_000_000").base.rate == 1_000_000)
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nrate: 1").base.rate == 1)
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nrate: 1500.5").base.rate == 1500.5)
+        #expect(try SampleProfiles.parse(SampleProfiles.minimal + "\nrate: ~").base.rate == nil)
+    }
+
+    /// Each case: YAML appended to the minimal profile, the field, the line and the message.
+    static let streamBehaviourErrors: [(yaml: String, field: String, line: Int?, message: String)] = [
+        ("client: {deadline: 2h}", "client.deadline", 5,
+         "`client.deadline` must be at most 1h, got 2h; split long runs into repeats"),
+        ("client: {deadline: soon}", "client.deadline", 5,
+         "`client.deadline`: write a time like `10s` or `250ms`, got `soon`"),
+        ("client: {connectTimeout: 0}", "client.connectTimeout", 5,
+         "`client.connectTimeout` must be longer than 0s, got `0`; write a time like `10s`"),
+        ("client: {windowUpdate: lazy}", "client.windowUpdate", 5,
+         "`client.windowUpdate`: write `on-receive` or `on-consume`, got `lazy`"),
+        ("client: {windowUpdate: onReceive}", "client.windowUpdate", 5,
+         "`client.windowUpdate`: write `on-receive` or `on-consume`, got `onReceive`; did you mean `on-receive`?"),
+        ("client: {windowUpdate: [on-consume]}", "client.windowUpdate", 5,
+         "`client.windowUpdate`: write `on-receive` or `on-consume`, got a list"),
+        ("client: {windowUpdate: on-consume, pendingMessageCredit: witthold}", "client.pendingMessageCredit", 5,
+         "`client.pendingMessageCredit`: write `grant` or `withhold`, got `witthold`; did you mean `withhold`?"),
+        ("client: {windowUpdate: on-receive, pendingMessageCredit: grant}", "client.pendingMessageCredit", 5,
+         "`client.pendingMessageCredit` applies only when credit is returned on consumption, but `client.windowUpdate` is `on-receive`; add `windowUpdate: on-consume` to `client`, or remove `pendingMessageCredit`"),
+        ("client: {consumers: []}", "client.consumers", 5,
+         "unknown field `consumers` in `client`; it is a top-level field; move it out of `client`"),
+        ("windowUpdate: on-consume", "windowUpdate", 5,
+         "unknown field `windowUpdate`; it belongs in `client`, e.g. `client: {windowUpdate: on-consume}`"),
+        ("consumers: {share: 1, delay: 1ms}", "consumers", 5,
+         "`consumers`: write a list of entries like `- {share: 0.5, delay: 50ms}`, got a mapping"),
+        ("consumers: [{delay: 1ms}]", "consumers[0].share", 5,
+         "`consumers[0].share` is missing; add `share:` with the fraction of streams, e.g. `share: 0.5` (`share: 1` for all streams)"),
+        ("consumers: [{share: 1}]", "consumers[0].delay", 5,
+         "`consumers[0].delay` is missing; add `delay:`, e.g. `50ms`, `{uniform: [10ms, 100ms]}`, `{exponential: 20ms}` or `{perByte: 1MB/s}`"),
+        ("consumers: [{share: 0, delay: 1ms}]", "consumers[0].share", 5,
+         "`consumers[0].share` must be above 0 and at most 1 (a fraction of streams), got 0"),
+        ("consumers: [{share: 1.5, delay: 1ms}]", "consumers[0].share", 5,
+         "`consumers[0].share` must be above 0 and at most 1 (a fraction of streams), got 1.5"),
+        ("consumers: [{share: -0.5, delay: 1ms}]", "consumers[0].share", 5,
+         "`consumers[0].share`: write a fraction of streams between 0 and 1, e.g. `0.25`, got `-0.5`"),
+        ("consumers: [{share: 1, delay: 1ms, speed: 2}]", "consumers[0].speed", 5,
+         "unknown field `speed` in `consumers[0]`; remove it or use one of `share`, `delay`"),
+        ("consumers: [{share: 1, delay: slow}]", "consumers[0].delay", 5,
+         "`consumers[0].delay`: write a delay like `50ms`, `{uniform: [10ms, 100ms]}`, `{exponential: 20ms}` or `{perByte: 1MB/s}`, got `slow`"),
+        ("consumers: [{share: 1, delay: 50mss}]", "consumers[0].delay", 5,
+         "`consumers[0].delay`: write a delay like `50ms`, `{uniform: [10ms, 100ms]}`, `{exponential: 20ms}` or `{perByte: 1MB/s}`, got `50mss`; unknown unit `mss`; did you mean `ms`?"),
+        ("consumers: [{share: 1, delay: uniform}]", "consumers[0].delay", 5,
+         "`consumers[0].delay`: `uniform` needs its parameters; write it as a mapping, e.g. `{uniform: [10ms, 100ms]}`"),
+        ("consumers: [{share: 1, delay: {}}]", "consumers[0].delay", 5,
+         "`consumers[0].delay` is empty; write a delay like `50ms`, `{uniform: [10ms, 100ms]}`, `{exponential: 20ms}` or `{perByte: 1MB/s}`"),
+        ("consumers: [{share: 1, delay: {fixed: 1ms, exponential: 2ms}}]", "consumers[0].delay", 5,
+         "`consumers[0].delay` has `fixed` and `exponential`; give exactly one delay kind"),
+        ("consumers: [{share: 1, delay: {gaussian: 2ms}}]", "consumers[0].delay.gaussian", 5,
+         "unknown delay kind `gaussian` in `consumers[0].delay`; use one of `fixed`, `uniform`, `exponential` or `perByte`, e.g. `50ms`, `{uniform: [10ms, 100ms]}`, `{exponential: 20ms}` or `{perByte: 1MB/s}`"),
+        ("consumers: [{share: 1, delay: {uniform: 10ms}}]", "consumers[0].delay.uniform", 5,
+         "`consumers[0].delay.uniform`: write the smallest and largest delay as a list, e.g. `{uniform: [10ms, 100ms]}`, got `10ms`"),
+        ("consumers: [{share: 1, delay: {uniform: [1ms, 2ms, 3ms]}}]", "consumers[0].delay.uniform", 5,
+         "`consumers[0].delay.uniform`: write the smallest and largest delay as a list, e.g. `{uniform: [10ms, 100ms]}`, got a list"),
+        ("consumers: [{share: 1, delay: {uniform: [1ms, 2h]}}]", "consumers[0].delay.uniform[1]", 5,
+         "`consumers[0].delay.uniform[1]` must be at most 1h, got 2h; split long runs into repeats"),
+        ("consumers: [{share: 1, delay: {exponential: 0ms}}]", "consumers[0].delay.exponential", 5,
+         "`consumers[0].delay.exponential` (the mean delay) must be longer than 0s, got `0ms`; write a time like `20ms`, or `delay: 0s` for no delay"),
+        ("consumers: [{share: 1, delay: {exponential: {average: 1ms}}}]", "consumers[0].delay.exponential.average", 5,
+         "unknown field `average` in `consumers[0].delay.exponential`; remove it or use one of `mean`"),
+        ("consumers: [{share: 1, delay: {perByte: 0B/s}}]", "consumers[0].delay.perByte", 5,
+         "`consumers[0].delay.perByte` must be above 0B/s, got `0B/s`; write a rate like `1MB/s`"),
+        ("consumers: [{share: 1, delay: {perByte: 1MB/ms}}]", "consumers[0].delay.perByte", 5,
+         "`consumers[0].delay.perByte`: write a rate like `1MB/s` or `64KiB/s`, got `1MB/ms`; give the rate per second (`/s`), got `/ms`"),
+        ("consumers: [{share: 1, delay: {perByte: 1mb/s}}]", "consumers[0].delay.perByte", 5,
+         "`consumers[0].delay.perByte`: write a rate like `1MB/s` or `64KiB/s`, got `1mb/s`; did you mean `1MB`?"),
+        ("rate: fast", "rate", 5,
+         "`rate`: write the number of streams to start per second, e.g. `rate: 2000`, got `fast`"),
+        ("rate: 0.5", "rate", 5,
+         "`rate` must be between 1 and 1000000 streams per second, got 0.5; remove `rate` for a closed-loop run"),
+        ("rate: 2000001", "rate", 5,
+         "`rate` must be between 1 and 1000000 streams per second, got 2000001; remove `rate` for a closed-loop run"),
+        ("rate: -5", "rate", 5,
+         "`rate`: write the number of streams to start per second, e.g. `rate: 2000`, got `-5`"),
+        ("rate: .nan", "rate", 5,
+         "`rate`: write the number of streams to start per second, e.g. `rate: 2000`, got `.nan`"),
+    ]
+
+    @Test(arguments: 0..<streamBehaviourErrors.count)
+    func streamBehaviourErrorsSayWhatToWrite(index: Int) {
+        let (yaml, field, line, message) = Self.streamBehaviourErrors[index]
+        let error = SampleProfiles.error(SampleProfiles.minimal + "\n" + yaml)
+        #expect(error?.field == field)
+        #expect(error?.line == line)
+        #expect(error?.message == message)
+    }
+
+    @Test func variantsOverrideTheNewFields() throws {
+        let loaded = try SampleProfiles.parse(SampleProfiles.minimal + """
+
+            client: {streamWindow: 64KiB, windowUpdate: on-consume, pendingMessageCredit: withhold, deadline: 3s}
+            consumers: [{share: 0.5, delay: 10ms}]
+            sweep:
+              variants:
+                - {name: base}
+                - {name: slow, consumers: [{share: 1, delay: 100ms}]}
+                - {name: grant, client: {pendingMessageCredit: grant}}
+                - {name: auto, client: {windowUpdate: on-receive, pendingMessageCredit: ~, deadline: ~}}
+                - {name: fast, consumers: []}
+                - {name: open, rate: 500, client: {connectTimeout: 1s}}
+            """)
+        func profile(_ name: String) throws -> Profile { try #require(loaded.cells.first { $0.variant == name }).profile }
+        let base = try profile("base")
+        #expect(base.consumers == [ConsumerSpec(share: 0.5, delay: .fixed(.milliseconds(10)))])
+        #expect(base.client.pendingMessageCredit == .withhold && base.client.deadline == .seconds(3))
+        let slow = try profile("slow")
+        #expect(slow.consumers == [ConsumerSpec(share: 1, delay: .fixed(.milliseconds(100)))])
+        #expect(slow.client == base.client)
+        let grant = try profile("grant")
+        #expect(grant.client.pendingMessageCredit == .grant)
+        #expect(grant.client.windowUpdate == .onConsume && grant.client.streamWindow == .kibibytes(64) && grant.client.deadline == .seconds(3))
+        #expect(grant.consumers == base.consumers)
+        let auto = try profile("auto")
+        #expect(auto.client.windowUpdate == .onReceive && auto.client.pendingMessageCredit == .grant && auto.client.deadline == nil)
+        #expect(auto.client.streamWindow == .kibibytes(64))
+        #expect(try profile("fast").consumers.isEmpty)
+        let open = try profile("open")
+        #expect(open.rate == 500 && open.client.connectTimeout == .seconds(1) && base.rate == nil)
+        #expect(loaded.base.sweep.variants[1].overrides == "{consumers: [{share: 1, delay: 100ms}]}")
+    }
+
+    @Test func variantThatDropsOnConsumeNamesTheVariant() {
+        let error = SampleProfiles.error(SampleProfiles.minimal + """
+
+            client: {windowUpdate: on-consume, pendingMessageCredit: withhold}
+            sweep:
+              variants:
+                - {name: auto, client: {windowUpdate: on-receive}}
+            """)
+        #expect(error?.line == 5)
+        #expect(error?.field == "client.pendingMessageCredit")
+        #expect(error?.message == "`client.pendingMessageCredit` applies only when credit is returned on consumption, but `client.windowUpdate` is `on-receive`; add `windowUpdate: on-consume` to `client`, or remove `pendingMessageCredit`; a variant removes it with `pendingMessageCredit: ~` (in variant `auto`)")
+    }
+
+    @Test func overridesReachTheNewFields() throws {
+        let loaded = try SampleProfiles.parse(SampleProfiles.minimal + "\nconsumers: [{share: 0.5, delay: 10ms}]", overrides: [
+            "client.deadline=1s", "client.windowUpdate=on-consume", "client.pendingMessageCredit=withhold",
+            "consumers[0].delay={uniform: [1ms, 2ms]}", "rate=100",
+        ])
+        #expect(loaded.base.client.deadline == .seconds(1))
+        #expect(loaded.base.client.windowUpdate == .onConsume && loaded.base.client.pendingMessageCredit == .withhold)
+        #expect(loaded.base.consumers == [ConsumerSpec(share: 0.5, delay: .uniform(.milliseconds(1), .milliseconds(2)))])
+        #expect(loaded.base.rate == 100)
+        let bad = SampleProfiles.error(SampleProfiles.minimal, overrides: ["client.deadline=0s"])
+        #expect(bad?.message == "in `--set client.deadline=0s`: `client.deadline` must be longer than 0s, got `0s`; write a time like `3s`, or remove the field for no deadline")
+    }
+
+    @Test func newFieldsRoundTripThroughJSON() throws {
+        let loaded = try SampleProfiles.parse(SampleProfiles.minimal + """
+
+            rate: 2000
+            client: {deadline: 3s, windowUpdate: on-consume, pendingMessageCredit: withhold, connectTimeout: 2s}
+            consumers:
+              - {share: 0.25, delay: 50ms}
+              - {share: 0.25, delay: {uniform: [10ms, 100ms]}}
+              - {share: 0.25, delay: {exponential: 20ms}}
+              - {share: 0.25, delay: {perByte: 1MB/s}}
+            """)
+        let cell = try #require(loaded.cells.first)
+        let data = try JSONEncoder().encode(cell)
+        #expect(try JSONDecoder().decode(Cell.self, from: data) == cell)
+        let text = try #require(String(data: data, encoding: .utf8))
+        #expect(text.contains(#""windowUpdate":"on-consume""#))
+        #expect(text.contains(#""pendingMessageCredit":"withhold""#))
+        #expect(text.contains(#""rate":2000"#))
+    }
+}

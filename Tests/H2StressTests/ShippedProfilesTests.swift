@@ -18,7 +18,7 @@ struct ShippedProfilesTests {
     }
 
     @Test func theShippedProfilesArePresent() {
-        #expect(Set(["quick.yaml", "seed-burst.yaml", "throughput.yaml"]).isSubset(of: Set(Self.files)))
+        #expect(Set(["quick.yaml", "seed-burst.yaml", "throughput.yaml", "slow-consumer.yaml", "open-loop.yaml"]).isSubset(of: Set(Self.files)))
     }
 
     @Test(arguments: files)
@@ -61,5 +61,65 @@ struct ShippedProfilesTests {
         let loaded = try Self.load("throughput.yaml")
         #expect(loaded.base.connections == 10 && loaded.base.streamsPerConnection == 100)
         #expect(Set(loaded.base.mix.map(\.kind)) == [.httpGet(HTTPGetSpec(size: .mebibytes(1))), .httpGet(HTTPGetSpec(size: .kibibytes(64)))])
+    }
+
+    /// The design of `slow-consumer.yaml`, checked from its numbers so that editing the file
+    /// cannot silently lose the contrast its comment promises (see the comment there).
+    @Test func slowConsumerReproducesTheHarshGrpcGoContrast() throws {
+        let loaded = try Self.load("slow-consumer.yaml")
+        #expect(loaded.cells.map(\.variant) == ["window-64k-withhold", "window-64k-grant", "window-1m"])
+        #expect(loaded.estimatedWallTime <= .seconds(40))
+        for cell in loaded.cells {
+            let profile = cell.profile
+            guard case .grpcServerStream(let stream) = try #require(profile.mix.first).kind, profile.mix.count == 1 else {
+                Issue.record("\(cell.id): the mix should be one server stream")
+                continue
+            }
+            #expect(stream.messages == 100 && stream.size.bytes == 100 && stream.interval == .milliseconds(10))
+            #expect(stream.messageSize(47) == 65_536)
+            #expect(profile.client.windowUpdate == .onConsume)
+            let deadline = try #require(profile.client.deadline)
+            #expect(deadline == .seconds(3))
+            // Every stream has a slow consumer with a fixed delay.
+            #expect(profile.consumers.map(\.share) == [1])
+            let delay = try #require(profile.consumers.first).delay
+            // The consumer drains all messages well inside the deadline (≥ 0.5s to spare), and the
+            // server, unblocked, is done even sooner: only the window can cause a `deadline`.
+            let drain = (0..<stream.messages).reduce(0.0) { $0 + delay.mean(bytes: stream.messageSize($1)) }
+            #expect(drain + 0.5e9 <= Double(deadline.nanoseconds), "\(cell.id): the consumer needs \(drain / 1e9)s")
+            #expect(stream.interval.nanoseconds * UInt64(stream.messages) < deadline.nanoseconds)
+            // Bytes on the wire, at least: 5-byte gRPC prefix plus the payload, per message.
+            let before47 = (0..<47).reduce(0) { $0 + 5 + stream.messageSize($1) }
+            let message47 = 5 + stream.messageSize(47)
+            let window = profile.client.streamWindow.bytes
+            #expect(profile.client.connectionWindow.bytes >= profile.concurrentStreams * (before47 + message47))
+            switch cell.variant {
+            case "window-64k-withhold", "window-64k-grant":
+                #expect(window == 65_535)
+                // Message 47 alone does not fit the window: it needs credit for bytes not yet taken.
+                #expect(message47 > window)
+                // The small messages before it stay below half the window (no WINDOW_UPDATE for them).
+                #expect(before47 < window / 5)
+                #expect(profile.client.pendingMessageCredit == (cell.variant == "window-64k-withhold" ? .withhold : .grant))
+            default:
+                // The whole response fits the window: nothing ever waits for credit.
+                #expect(stream.totalPayloadBytes + 5 * stream.messages * 2 < window)
+            }
+        }
+    }
+
+    @Test func openLoopIsTwoThousandStreamsPerSecond() throws {
+        let loaded = try Self.load("open-loop.yaml")
+        #expect(loaded.base.rate == 2000)
+        #expect(loaded.base.duration == .seconds(10))
+        #expect(loaded.cells.count == 1)
+        #expect(loaded.estimatedWallTime <= .seconds(15))
+        #expect(loaded.base.mix.allSatisfy { entry in
+            switch entry.kind {
+            case .grpcUnary: true
+            case .httpGet(let get): get.size.bytes <= 4096
+            case .grpcServerStream: false
+            }
+        })
     }
 }

@@ -85,6 +85,30 @@ struct SweepTests {
         #expect(error?.message == "the sweep expands to 10100 cells; keep it at 10000 or fewer (fewer variants, thread counts or repeats)")
     }
 
+    @Test func consumerAndRateVariantsReachEveryOneOfTheirCells() throws {
+        let loaded = try SampleProfiles.parse(SampleProfiles.minimal + """
+
+            client: {windowUpdate: on-consume}
+            sweep:
+              threads: [1, 2]
+              repeats: 2
+              variants:
+                - {name: fast}
+                - {name: slow, consumers: [{share: 1, delay: 100ms}], client: {pendingMessageCredit: withhold}}
+                - {name: open, rate: 2000}
+            """)
+        #expect(loaded.cells.count == 3 * 2 * 2)
+        for cell in loaded.cells {
+            #expect(cell.profile.client.windowUpdate == .onConsume)
+            #expect(cell.profile.consumers == (cell.variant == "slow" ? [ConsumerSpec(share: 1, delay: .fixed(.milliseconds(100)))] : []))
+            #expect(cell.profile.client.pendingMessageCredit == (cell.variant == "slow" ? .withhold : .grant))
+            #expect(cell.profile.rate == (cell.variant == "open" ? 2000 : nil))
+        }
+        // --threads keeps each variant's consumers.
+        let rethreaded = loaded.withThreads([4])
+        #expect(rethreaded.cells.map(\.profile.consumers.count) == [0, 0, 1, 1, 0, 0])
+    }
+
     @Test func aSingleNumberIsAOneElementThreadList() throws {
         let loaded = try SampleProfiles.parse(SampleProfiles.minimal + "\nsweep: {threads: 2}")
         #expect(loaded.cells.map(\.id) == ["default/t2/s1/r1"])

@@ -1,4 +1,5 @@
-/// HTTP/2 settings the driver (client) announces and uses.
+/// HTTP/2 settings the driver (client) announces and uses, and how it treats each stream:
+/// deadline, window-credit policy and connect timeout.
 public struct ClientSettings: Sendable, Hashable, Codable {
     /// `SETTINGS_INITIAL_WINDOW_SIZE`: each stream's receive window (default 65535 B).
     public var streamWindow: ByteCount
@@ -11,6 +12,17 @@ public struct ClientSettings: Sendable, Hashable, Codable {
     /// Ask the embedded server to stamp each message (stream id, index, send time, checksum);
     /// default `true`.
     public var stamp: Bool
+    /// Per-stream deadline, measured from the stream's start; on expiry the driver cancels the
+    /// stream with RST_STREAM(CANCEL) and records outcome `deadline`. `nil` (the default): none.
+    /// When set, > 0 and ≤ 1h.
+    public var deadline: TimeSpan?
+    /// When receive-window credit is returned (default `.onReceive`).
+    public var windowUpdate: WindowUpdatePolicy
+    /// Credit for a partly received message the consumer is waiting for; only meaningful with
+    /// `windowUpdate == .onConsume` (default `.grant`).
+    public var pendingMessageCredit: PendingMessageCredit
+    /// Longest wait for a TCP connection to be established (default 5s; > 0, ≤ 1h).
+    public var connectTimeout: TimeSpan
 
     /// Settings with the given values; every parameter defaults to the documented default.
     public init(
@@ -18,12 +30,20 @@ public struct ClientSettings: Sendable, Hashable, Codable {
         connectionWindow: ByteCount = .mebibytes(1),
         maxFrameSize: ByteCount = .kibibytes(16),
         headerTableSize: ByteCount = .kibibytes(4),
-        stamp: Bool = true
+        stamp: Bool = true,
+        deadline: TimeSpan? = nil,
+        windowUpdate: WindowUpdatePolicy = .onReceive,
+        pendingMessageCredit: PendingMessageCredit = .grant,
+        connectTimeout: TimeSpan = .seconds(5)
     ) {
         self.streamWindow = streamWindow
         self.connectionWindow = connectionWindow
         self.maxFrameSize = maxFrameSize
         self.headerTableSize = headerTableSize
         self.stamp = stamp
+        self.deadline = deadline
+        self.windowUpdate = windowUpdate
+        self.pendingMessageCredit = pendingMessageCredit
+        self.connectTimeout = connectTimeout
     }
 }

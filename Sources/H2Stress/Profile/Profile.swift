@@ -31,6 +31,13 @@ public struct Profile: Sendable, Hashable, Codable {
     /// When set, each cell also ends once this many measured streams have finished (the
     /// h2load `-n` model); `duration` stays the upper bound.
     public var totalStreams: Int?
+    /// Slow consumers: each stream gets at most one entry, by a seeded draw over the shares
+    /// (`ConsumerSpec.pick(from:using:)`); streams outside every share are fast. Default `[]`.
+    public var consumers: [ConsumerSpec] = []
+    /// Open-loop mode when set: streams started per second on a fixed schedule, independent of
+    /// completions (the wrk2 model), 1…1,000,000; `streamsPerConnection` then caps the streams
+    /// open at once on each connection. `nil` (the default): closed loop.
+    public var rate: Double?
     /// The sweep (resolved: absent lists hold the single base value).
     public var sweep: SweepSpec
 

@@ -28,6 +28,8 @@ extension ProfileDecoder {
             try int(node, "totalStreams", 1...100_000_000)
         }
         let seed = try top.value("seed").map { (node) throws(ProfileError) in try uint64(node, "seed") } ?? 1
+        let consumers = try top.value("consumers").map { (node) throws(ProfileError) in try decodeConsumers(node, "consumers") } ?? []
+        let rate = try top.value("rate").map { (node) throws(ProfileError) in try decodeRate(node, "rate") }
 
         let sweepNode = top.value("sweep") ?? .emptyMapping
         let sweepFields = try fields(sweepNode, "sweep", allowed: ["threads", "serverThreads", "repeats", "variants"])
@@ -43,7 +45,7 @@ extension ProfileDecoder {
         let profile = Profile(
             name: name, description: description, target: target, warmup: warmup, duration: duration,
             connections: connections, streamsPerConnection: streams, mix: mix, client: client, server: server,
-            threads: threads, seed: seed, totalStreams: totalStreams,
+            threads: threads, seed: seed, totalStreams: totalStreams, consumers: consumers, rate: rate,
             sweep: SweepSpec(
                 threads: sweepThreads ?? [threads], serverThreads: sweepServerThreads ?? [server.threads],
                 repeats: repeats, variants: variants))
@@ -201,13 +203,14 @@ extension ProfileDecoder {
     // MARK: Client and server
 
     func decodeClient(_ node: ProfileNode, _ path: String) throws(ProfileError) -> ClientSettings {
-        let spec = try fields(node, path, allowed: ["streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp"])
+        let spec = try fields(node, path, allowed: Self.clientKeys)
         var settings = ClientSettings()
         try readWindows(spec, &settings.streamWindow, &settings.connectionWindow, &settings.maxFrameSize)
         if let value = spec.value("headerTableSize") {
             settings.headerTableSize = try bytes(value, spec.path("headerTableSize"), 0...Int(Int32.max))
         }
         if let value = spec.value("stamp") { settings.stamp = try bool(value, spec.path("stamp")) }
+        try readStreamBehaviour(spec, &settings)
         return settings
     }
 

@@ -24,7 +24,17 @@ struct ProfileDecoder {
 
     static let topLevelKeys = [
         "name", "description", "target", "warmup", "duration", "connections", "streamsPerConnection",
-        "mix", "client", "server", "threads", "seed", "totalStreams", "sweep",
+        "mix", "client", "server", "threads", "seed", "totalStreams", "consumers", "rate", "sweep",
+    ]
+    static let clientKeys = [
+        "streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp",
+        "deadline", "windowUpdate", "pendingMessageCredit", "connectTimeout",
+    ]
+    /// Where fields that are easy to put in the wrong place belong: field → section (`""` is
+    /// the top level). Used when an unknown key has no close spelling in its own mapping.
+    static let fieldHomes = [
+        "deadline": "client", "windowUpdate": "client", "pendingMessageCredit": "client", "connectTimeout": "client",
+        "consumers": "", "rate": "",
     ]
     static let kindKeys = ["grpc.serverStream", "grpc.unary", "http.get"]
 
@@ -79,6 +89,12 @@ struct ProfileDecoder {
             let field = Self.join(path, entry.key)
             if let suggestion = FieldSuggestion.closest(to: entry.key, among: allowed) {
                 throw fail(entry.keyOrigin, field, "unknown field `\(entry.key)`\(place); did you mean `\(suggestion)`?")
+            }
+            if let home = Self.fieldHomes[entry.key], home != path {
+                let hint = home.isEmpty
+                    ? "it is a top-level field; move it out of `\(path)`"
+                    : "it belongs in `\(home)`, e.g. `\(home): {\(entry.key): \(entry.value.flowText)}`"
+                throw fail(entry.keyOrigin, field, "unknown field `\(entry.key)`\(place); \(hint)")
             }
             let list = allowed.map { "`\($0)`" }.joined(separator: ", ")
             throw fail(entry.keyOrigin, field, "unknown field `\(entry.key)`\(place); remove it or use one of \(list)")
