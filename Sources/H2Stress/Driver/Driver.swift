@@ -104,10 +104,11 @@ public enum Driver {
                 config.rateOffset = UInt64((1e9 / rate) * Double(t))
             }
             firstConnection += conns
+            let workerConfig = config
             let counter = counters[t % counters.count]
             workers.append(WorkerThread.spawn(name: "h2s-driver-\(t)") {
                 do throws(SystemError) {
-                    let worker = try DriverWorker(config: config, progress: counter)
+                    let worker = try DriverWorker(config: workerConfig, progress: counter)
                     control.attach(worker.loop.waker)
                     defer { control.detach(worker.loop.waker) }
                     if control.isInterrupted { worker.loop.waker.requestStop() }
