@@ -38,7 +38,8 @@ public struct CellResult: Sendable, Codable {
     public var histograms: [String: String]
     /// Flow-control figures (driver receive side, embedded server send side).
     public var flowControl: FlowControlResult
-    /// Per-second series of the measured window (at most ``SeriesRecorder/maxSeconds`` samples).
+    /// Per-second series of the measured window: one sample per second through the last second that saw a
+    /// record, at least `ceil(durationSeconds − 1 ms)` samples, at most ``SeriesRecorder/maxSeconds``.
     public var series: [SecondSample]
     /// Open-loop start accounting; absent for closed-loop cells.
     public var openLoop: OpenLoopResult?

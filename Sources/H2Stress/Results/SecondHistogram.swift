@@ -1,17 +1,17 @@
 import Histogram
 
 /// A sparse latency distribution for one second of a ``SeriesRecorder``: the non-empty buckets of the
-/// series' small HdrHistogram layout (2 significant digits, 1 µs … 60 s), as sorted (value, count) pairs.
+/// series' small HdrHistogram layout (2 significant digits, i.e. ≤ 1% relative error, 1 ns … 60 s), as sorted (value, count) pairs.
 ///
-/// A dense histogram of that layout takes ≈ 10 KB; a second with a typical spread of wake latencies has a
+/// A dense histogram of that layout takes ≈ 15 KB; a second with a typical spread of wake latencies has a
 /// few dozen buckets, so finished seconds are kept in this form and only the current second is dense.
 ///
 /// Invariants: ``values`` strictly increasing (each the highest value equivalent to its bucket), every
 /// count > 0, ``total`` = the sum of ``counts``, ``maximum`` = the largest value recorded (exact).
 struct SecondHistogram: Sendable, Equatable {
-    /// The dense layout: values in ns, 2 significant digits, 1 µs lowest discernible, 60 s highest.
+    /// The dense layout: values in ns, 2 significant digits, 1 ns lowest discernible, 60 s highest.
     static func makeDense() -> Histogram<UInt32> {
-        Histogram<UInt32>(lowestDiscernibleValue: 1_000, highestTrackableValue: highestTrackableNanoseconds,
+        Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: highestTrackableNanoseconds,
                           numberOfSignificantValueDigits: .two)
     }
 

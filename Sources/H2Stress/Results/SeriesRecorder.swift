@@ -7,7 +7,7 @@ import Histogram
 /// `Int((now - windowStart) / 1_000_000_000)`. Negative indices (warm-up) are ignored; indices at or
 /// beyond ``maxSeconds`` are not kept and are counted in ``recordsBeyondCap``.
 ///
-/// Footprint: one dense 2-significant-digit HdrHistogram (≈ 10 KB) for the current second; when a later
+/// Footprint: one dense 2-significant-digit HdrHistogram (≈ 15 KB) for the current second; when a later
 /// second starts, the current one is compacted into a sparse ``SecondHistogram`` (a few hundred bytes)
 /// and the dense one is reset. Recording allocates only when a new second begins (amortised array growth
 /// and one compaction per second), never per value within a second.
