@@ -6,7 +6,8 @@
 /// Invariants: ``failures`` holds at most ``failureCap`` records and ``failuresDropped`` counts the
 /// rest; likewise ``connectionErrors`` and ``connectionErrorsDropped`` with ``connectionErrorCap``.
 /// The hot path should record into the stored histograms (``ttfb``, ``streamDuration``,
-/// ``messageGap``) or through the subscript, which mutates in place without copying.
+/// ``messageGap``, ``wakePoll``, ``wakeDispatch``, ``delivery``) or through the subscript, which mutates
+/// in place without copying. Each histogram allocates ≈ 270 KB once, at ``init()``.
 public struct CellMeasurements: Sendable {
     /// Most failure records kept per cell; the rest are only counted.
     public static let failureCap = 1000
@@ -27,6 +28,26 @@ public struct CellMeasurements: Sendable {
     public var streamDuration = LatencyHistogram()
     /// Inter-message gap, ns.
     public var messageGap = LatencyHistogram()
+    /// Wake latency, poll part, ns (``LatencyMetric/wakePoll``).
+    public var wakePoll = LatencyHistogram()
+    /// Wake latency, dispatch part, ns (``LatencyMetric/wakeDispatch``).
+    public var wakeDispatch = LatencyHistogram()
+    /// Server send stamp → consumer hand-off, ns (``LatencyMetric/delivery``).
+    public var delivery = LatencyHistogram()
+    /// Socket reads that returned bytes with a kernel receive timestamp.
+    public var readsWithTimestamp = 0
+    /// Socket reads that returned bytes without a kernel receive timestamp.
+    public var readsWithoutTimestamp = 0
+    /// The driver's receive-side flow-control figures.
+    public var flowControl = FlowControlMeasurements()
+    /// Per-second series of the measured window.
+    public var series = SeriesRecorder()
+    /// Open-loop start accounting; `nil` for closed-loop cells.
+    public var openLoop: OpenLoopMeasurements?
+    /// Total time slow consumers spent delaying before taking messages, summed over streams, ns.
+    public var consumerDelayNanos: UInt64 = 0
+    /// Streams that were given a slow consumer.
+    public var slowStreams = 0
     /// Records of abnormal streams, at most ``failureCap``.
     public var failures: [StreamFailure] = []
     /// Abnormal streams not kept in ``failures`` because of the cap.
@@ -38,7 +59,7 @@ public struct CellMeasurements: Sendable {
     /// Connection errors not kept because of the cap.
     public var connectionErrorsDropped = 0
 
-    /// Empty measurements (allocates the three histograms).
+    /// Empty measurements (allocates the six histograms, the flow-control one and the series' current second).
     public init() {}
 
     /// The histogram of one metric; mutation happens in place (no copy of the histogram).
@@ -48,6 +69,9 @@ public struct CellMeasurements: Sendable {
             case .ttfb: return ttfb
             case .streamDuration: return streamDuration
             case .messageGap: return messageGap
+            case .wakePoll: return wakePoll
+            case .wakeDispatch: return wakeDispatch
+            case .delivery: return delivery
             }
         }
         _modify {
@@ -55,6 +79,9 @@ public struct CellMeasurements: Sendable {
             case .ttfb: yield &ttfb
             case .streamDuration: yield &streamDuration
             case .messageGap: yield &messageGap
+            case .wakePoll: yield &wakePoll
+            case .wakeDispatch: yield &wakeDispatch
+            case .delivery: yield &delivery
             }
         }
     }
@@ -78,8 +105,9 @@ public struct CellMeasurements: Sendable {
         }
     }
 
-    /// Folds `other` into this value: counters add, histograms merge losslessly,
-    /// record lists concatenate up to their caps (overflow is counted as dropped).
+    /// Folds `other` into this value: counters add, histograms merge losslessly, series merge by second,
+    /// open-loop figures merge when either side has them, record lists concatenate up to their caps
+    /// (overflow is counted as dropped).
     public mutating func merge(_ other: CellMeasurements) {
         outcomes.add(other.outcomes)
         bytesReceived += other.bytesReceived
@@ -88,6 +116,22 @@ public struct CellMeasurements: Sendable {
         ttfb.merge(other.ttfb)
         streamDuration.merge(other.streamDuration)
         messageGap.merge(other.messageGap)
+        wakePoll.merge(other.wakePoll)
+        wakeDispatch.merge(other.wakeDispatch)
+        delivery.merge(other.delivery)
+        readsWithTimestamp += other.readsWithTimestamp
+        readsWithoutTimestamp += other.readsWithoutTimestamp
+        flowControl.merge(other.flowControl)
+        series.merge(other.series)
+        if let theirs = other.openLoop {
+            if openLoop == nil {
+                openLoop = theirs
+            } else {
+                openLoop?.merge(theirs)
+            }
+        }
+        consumerDelayNanos &+= other.consumerDelayNanos
+        slowStreams += other.slowStreams
         connectionsOpened += other.connectionsOpened
 
         let failureRoom = Swift.max(0, Self.failureCap - failures.count)

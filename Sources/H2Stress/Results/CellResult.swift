@@ -1,7 +1,13 @@
 /// One cell's results as written to `run.json` (`cells[i]`).
 ///
-/// Invariants: ``latency`` has one key per ``LatencyMetric`` raw value; every `Double` is finite
-/// (JSON cannot carry NaN or infinity), rates are 0 when ``durationSeconds`` is not > 0.
+/// Invariants: ``latency`` has a key for each of ``LatencyMetric/alwaysReported`` and for every other
+/// metric that recorded at least one value, except that `wakePoll`/`wakeDispatch` are left out when
+/// ``wake`` is not available; ``histograms`` has exactly the same latency keys plus the flow-control
+/// histograms that recorded something; every `Double` is finite (JSON cannot carry NaN or infinity),
+/// rates are 0 when ``durationSeconds`` is not > 0.
+///
+/// Compatibility: fields added after the first `h2stress.run/v1` files (``wake``, ``histograms``,
+/// ``flowControl``, ``series``, ``openLoop``, ``consumers``) decode with neutral defaults when absent.
 public struct CellResult: Sendable, Codable {
     /// Position of the cell in the run (0-based).
     public var index: Int
@@ -21,8 +27,24 @@ public struct CellResult: Sendable, Codable {
     public var streams: OutcomeCounts
     /// Rates over ``durationSeconds``.
     public var throughput: Throughput
-    /// One summary per ``LatencyMetric`` raw value, in µs.
+    /// Summaries in µs, keyed by ``LatencyMetric`` raw value (see the invariants for which keys are present).
     public var latency: [String: LatencySummary]
+    /// Whether the wake figures are measurements, and from how many reads.
+    public var wake: WakeAvailability
+    /// Encoded HdrHistograms (``LatencyHistogram/encoded()``, ns) for exact merging later: one per key of
+    /// ``latency`` with count > 0, plus `flowControl.streamZeroWindowPerStream`,
+    /// `flowControl.server.streamStallDuration` and `flowControl.server.connectionStallDuration` when they
+    /// recorded something.
+    public var histograms: [String: String]
+    /// Flow-control figures (driver receive side, embedded server send side).
+    public var flowControl: FlowControlResult
+    /// Per-second series of the measured window: one sample per second through the last second that saw a
+    /// record, at least `ceil(durationSeconds − 1 ms)` samples, at most ``SeriesRecorder/maxSeconds``.
+    public var series: [SecondSample]
+    /// Open-loop start accounting; absent for closed-loop cells.
+    public var openLoop: OpenLoopResult?
+    /// Slow-consumer figures.
+    public var consumers: ConsumerResult
     /// The driver's CPU time during the cell.
     public var cpu: CPUUsage
     /// The driver's peak resident set size in bytes (`ru_maxrss`, high-water mark of the process).
@@ -44,10 +66,13 @@ public struct CellResult: Sendable, Codable {
     /// Free-form remarks (e.g. "target restarted", "connection errors dropped: 12").
     public var notes: [String]
 
-    /// Builds a cell result from merged measurements: computes ``throughput`` and the latency summaries.
+    /// Builds a cell result from merged measurements: computes ``throughput``, the latency summaries, the
+    /// encoded histograms, the series and every section. `serverFlowControl` is the embedded server's stall
+    /// figures when the target reports them (`nil`: ``FlowControlResult/server`` is absent).
     public init(
         index: Int, id: String, threads: Int, serverThreads: Int, variant: String, `repeat`: Int,
-        durationSeconds: Double, measurements: CellMeasurements, cpu: CPUUsage, peakRSSBytes: UInt64
+        durationSeconds: Double, measurements: CellMeasurements, cpu: CPUUsage, peakRSSBytes: UInt64,
+        serverFlowControl: ServerFlowControl? = nil
     ) {
         self.index = index
         self.id = id
@@ -63,11 +88,37 @@ public struct CellResult: Sendable, Codable {
             messagesPerSecond: Self.rate(measurements.messagesReceived, over: duration),
             streamsPerSecond: Self.rate(measurements.outcomes.complete, over: duration)
         )
+        let wake = WakeAvailability(readsWithTimestamp: measurements.readsWithTimestamp,
+                                    readsWithoutTimestamp: measurements.readsWithoutTimestamp)
+        self.wake = wake
         var latency: [String: LatencySummary] = [:]
+        var histograms: [String: String] = [:]
         for metric in LatencyMetric.allCases {
-            latency[metric.rawValue] = measurements[metric].summary()
+            let histogram = measurements[metric]
+            if LatencyMetric.needsReceiveTimestamps.contains(metric), !wake.available { continue }
+            if histogram.count > 0 {
+                histograms[metric.rawValue] = histogram.encoded()
+            } else if !LatencyMetric.alwaysReported.contains(metric) {
+                continue
+            }
+            latency[metric.rawValue] = histogram.summary()
+        }
+        let flow = measurements.flowControl
+        for (key, histogram) in [
+            ("flowControl.streamZeroWindowPerStream", flow.streamZeroWindowPerStream),
+            ("flowControl.server.streamStallDuration", serverFlowControl?.streamStallDuration),
+            ("flowControl.server.connectionStallDuration", serverFlowControl?.connectionStallDuration),
+        ] {
+            if let histogram, histogram.count > 0 { histograms[key] = histogram.encoded() }
         }
         self.latency = latency
+        self.histograms = histograms
+        self.flowControl = FlowControlResult(flow, server: serverFlowControl)
+        self.series = measurements.series.samples(minimumSeconds: Int((duration - 0.001).rounded(.up)))
+        self.openLoop = measurements.openLoop.map {
+            OpenLoopResult($0, streamsStarted: measurements.streamsStarted, durationSeconds: duration)
+        }
+        self.consumers = ConsumerResult(delayNanoseconds: measurements.consumerDelayNanos, slowStreams: measurements.slowStreams)
         self.cpu = CPUUsage(
             userSeconds: cpu.userSeconds.isFinite ? cpu.userSeconds : 0,
             systemSeconds: cpu.systemSeconds.isFinite ? cpu.systemSeconds : 0
@@ -83,6 +134,9 @@ public struct CellResult: Sendable, Codable {
         self.notes = []
         if measurements.connectionErrorsDropped > 0 {
             notes.append("\(measurements.connectionErrorsDropped) further connection errors were not recorded")
+        }
+        if measurements.series.recordsBeyondCap > 0 {
+            notes.append("the per-second series keeps the first \(SeriesRecorder.maxSeconds) s; \(measurements.series.recordsBeyondCap) later records were not kept")
         }
     }
 

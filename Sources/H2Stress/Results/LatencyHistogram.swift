@@ -8,9 +8,11 @@ import Histogram
 /// Invariants: values above ``highestTrackableNanoseconds`` are recorded as that value (and
 /// counted), so ``count`` always equals the number of ``record(nanoseconds:)`` calls.
 /// Recording does not allocate: the bucket array (≈ 270 KB) is allocated once in ``init()``.
-public struct LatencyHistogram: Sendable {
+public struct LatencyHistogram: Sendable, Equatable {
     /// The largest value tracked exactly to 3 significant digits: one hour in nanoseconds.
     public static let highestTrackableNanoseconds: UInt64 = 3_600_000_000_000
+    /// Significant decimal digits the buckets keep.
+    static let significantDigits = SignificantDigits.three
 
     @usableFromInline var histogram: Histogram<UInt64>
 
@@ -19,7 +21,7 @@ public struct LatencyHistogram: Sendable {
         histogram = Histogram<UInt64>(
             lowestDiscernibleValue: 1,
             highestTrackableValue: Self.highestTrackableNanoseconds,
-            numberOfSignificantValueDigits: .three
+            numberOfSignificantValueDigits: Self.significantDigits
         )
     }
 
@@ -27,6 +29,12 @@ public struct LatencyHistogram: Sendable {
     @inlinable
     public mutating func record(nanoseconds: UInt64) {
         histogram.record(nanoseconds < Self.highestTrackableNanoseconds ? nanoseconds : Self.highestTrackableNanoseconds)
+    }
+
+    /// Equal when both hold the same counts in the same buckets, the same total, and the same
+    /// max and lowest non-zero value to bucket precision (HdrHistogram equality).
+    public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
+        lhs.histogram == rhs.histogram
     }
 
     /// Adds every value recorded in `other` to this histogram (lossless; the result is the union).
