@@ -35,10 +35,7 @@ public struct ServerStats: Sendable {
     /// Flow-control stall episodes: data was ready to send but the peer's stream window
     /// (resp. the connection window) was ≤ 0; each episode lasts until a WINDOW_UPDATE opened
     /// the window again or the stream closed. Durations in ns.
-    public var streamStalls = 0
-    public var connectionStalls = 0
-    public var streamStallDuration = LatencyHistogram()
-    public var connectionStallDuration = LatencyHistogram()
+    public var flowControl = ServerFlowControl()
 
     public init() {}
 
@@ -48,9 +45,6 @@ public struct ServerStats: Sendable {
         streamsFinished += o.streamsFinished
         dataBytesSent += o.dataBytesSent
         messagesQueued += o.messagesQueued
-        streamStalls += o.streamStalls
-        connectionStalls += o.connectionStalls
-        streamStallDuration.merge(o.streamStallDuration)
-        connectionStallDuration.merge(o.connectionStallDuration)
+        flowControl.merge(o.flowControl)
     }
 }

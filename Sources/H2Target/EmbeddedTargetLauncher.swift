@@ -25,7 +25,7 @@ public struct EmbeddedTargetLauncher: TargetLauncher {
                 let s = server.stop()
                 return TargetObservation(connectionsAccepted: s.connectionsAccepted, streamsStarted: s.streamsStarted,
                                          streamsFinished: s.streamsFinished, dataBytesSent: s.dataBytesSent,
-                                         messagesQueued: s.messagesQueued)
+                                         messagesQueued: s.messagesQueued, flowControl: s.flowControl)
             })
     }
 

@@ -230,7 +230,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             let now = MonotonicClock.now()
             if event.streamID == 0 {
                 if connectionStallSince != 0 && session.connectionRemoteWindow > 0 {
-                    worker.stats.connectionStallDuration.record(nanoseconds: now &- connectionStallSince)
+                    worker.stats.flowControl.recordStall(.connection, nanoseconds: now &- connectionStallSince)
                     connectionStallSince = 0
                 }
             } else if session.streamRemoteWindow(event.streamID) > 0 {
@@ -247,17 +247,15 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         let now = MonotonicClock.now()
         if session.streamRemoteWindow(stream) <= 0 && stalledStreams[stream] == nil {
             stalledStreams[stream] = now
-            worker.stats.streamStalls += 1
         }
         if session.connectionRemoteWindow <= 0 && connectionStallSince == 0 {
             connectionStallSince = now
-            worker.stats.connectionStalls += 1
         }
     }
 
     private func endStreamStall(_ stream: Int32, now: UInt64) {
         if let since = stalledStreams.removeValue(forKey: stream) {
-            worker.stats.streamStallDuration.record(nanoseconds: now &- since)
+            worker.stats.flowControl.recordStall(.stream, nanoseconds: now &- since)
         }
     }
 

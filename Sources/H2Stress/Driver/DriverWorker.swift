@@ -45,8 +45,6 @@ final class DriverWorker: TimerHandler {
     private static let reconnectTag: UInt64 = 1 << 61
     private static let rateTickToken: UInt64 = 1 << 60
     private static let reconnectDelay: UInt64 = 100_000_000
-    /// A start later than this after its intended time counts as late.
-    static let lateStartThreshold: UInt64 = 1_000_000
 
     init(config: WorkerConfig, progress: WorkerProgress) throws(SystemError) {
         self.config = config
@@ -56,7 +54,7 @@ final class DriverWorker: TimerHandler {
         self.consumerRNG = SplitMix64(seed: config.seed ^ 0xC0DE_C0DE_C0DE_C0DE)
         self.totalWeight = config.weights.reduce(0, +)
         self.period = config.rate.map { UInt64(max(1, (1e9 / $0).rounded())) } ?? 0
-        if config.rate != nil { measurements.openLoop = OpenLoopMeasurements() }
+        if let rate = config.rate { measurements.openLoop = OpenLoopMeasurements(requestedRate: rate) }
     }
 
     deinit {
@@ -110,11 +108,8 @@ final class DriverWorker: TimerHandler {
         let intended = scheduleStart &+ intendedIndex &* period
         guard intended <= now else { return nil }
         intendedIndex += 1
-        if intended >= config.measureStart, measurements.openLoop != nil {
-            let lag = now &- intended
-            measurements.openLoop!.intendedStarts += 1
-            if lag > Self.lateStartThreshold { measurements.openLoop!.lateStarts += 1 }
-            if lag > measurements.openLoop!.maxStartLagNanos { measurements.openLoop!.maxStartLagNanos = lag }
+        if intended >= config.measureStart {
+            measurements.openLoop?.recordStart(lagNanoseconds: now &- intended)
         }
         return intended
     }

@@ -25,15 +25,19 @@ public struct LaunchedTarget: Sendable {
 }
 
 /// What the target itself saw during a cell (the embedded server's own counters).
-public struct TargetObservation: Sendable, Codable, Equatable {
+public struct TargetObservation: Sendable {
     public var connectionsAccepted: Int
     public var streamsStarted: Int
     public var streamsFinished: Int
     /// DATA payload bytes the target sent.
     public var dataBytesSent: Int
     public var messagesQueued: Int
+    /// The target's flow-control stall episodes (embedded server).
+    public var flowControl: ServerFlowControl?
 
-    public init(connectionsAccepted: Int, streamsStarted: Int, streamsFinished: Int, dataBytesSent: Int, messagesQueued: Int) {
+    public init(connectionsAccepted: Int, streamsStarted: Int, streamsFinished: Int, dataBytesSent: Int, messagesQueued: Int,
+                flowControl: ServerFlowControl? = nil) {
+        self.flowControl = flowControl
         self.connectionsAccepted = connectionsAccepted
         self.streamsStarted = streamsStarted
         self.streamsFinished = streamsFinished

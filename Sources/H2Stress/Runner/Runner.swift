@@ -91,14 +91,16 @@ public final class Runner {
         hooks.cellStarted(cell, number, count, progress)
         let driven = Driver.run(options, target: target.address, control: control, progress: progress)
         let peak = ProcessUsage.current().peakRSSBytes
-        if let seen = target.stop() {
+        let seen = target.stop()
+        if let seen {
             notes.append("target: \(seen.connectionsAccepted) connections, \(seen.streamsFinished) responses finished, \(seen.dataBytesSent) DATA bytes sent")
         }
         if control.isInterrupted { notes.append("interrupted: measured \(String(format: "%.2f", driven.measuredSeconds)) s") }
         var result = CellResult(
             index: cell.index, id: cell.id, threads: cell.threads, serverThreads: cell.serverThreads, variant: cell.variant,
             repeat: cell.repeat, durationSeconds: driven.measuredSeconds, measurements: driven.measurements,
-            cpu: CPUUsage(userSeconds: driven.userSeconds, systemSeconds: driven.systemSeconds), peakRSSBytes: peak)
+            cpu: CPUUsage(userSeconds: driven.userSeconds, systemSeconds: driven.systemSeconds), peakRSSBytes: peak,
+            serverFlowControl: seen?.flowControl)
         result.notes.append(contentsOf: notes)
         return result
     }
