@@ -22,7 +22,12 @@ public struct FrameTraceWriter: Sendable {
     /// `frames/index.json`: what was written, per cell.
     public struct Index: Sendable, Codable, Equatable {
         /// Cells in the order they were written.
-        public var cells: [Cell] = []
+        public var cells: [Cell]
+
+        /// Creates an index of `cells`.
+        public init(cells: [Cell] = []) {
+            self.cells = cells
+        }
     }
 
     /// One cell's entry in ``Index``.
@@ -33,6 +38,13 @@ public struct FrameTraceWriter: Sendable {
         public var files: [File]
         /// Abnormal streams of this cell whose trace was not written (beyond ``FrameTraceDump/capPerCell``).
         public var leftOut: Int
+
+        /// Creates a cell entry.
+        public init(cellID: String, files: [File], leftOut: Int) {
+            self.cellID = cellID
+            self.files = files
+            self.leftOut = leftOut
+        }
     }
 
     /// One dump's files in ``Index``.
@@ -51,6 +63,17 @@ public struct FrameTraceWriter: Sendable {
         public var detail: String
         /// Frames in the trace.
         public var frames: Int
+
+        /// Creates a file entry.
+        public init(text: String, jsonl: String, connection: Int, streamID: Int32, outcome: String, detail: String, frames: Int) {
+            self.text = text
+            self.jsonl = jsonl
+            self.connection = connection
+            self.streamID = streamID
+            self.outcome = outcome
+            self.detail = detail
+            self.frames = frames
+        }
     }
 
     /// The run directory written into.

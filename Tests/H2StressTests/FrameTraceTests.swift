@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import H2Stress
 import H2Wire
@@ -120,6 +121,18 @@ struct FrameTraceTests {
         #expect(trace.snapshot(around: 1_650, stream: 33, before: 2, after: 1).map(\.sequence) == [15, 16, 17])
         #expect(trace.snapshot(around: 1_650, stream: 27, before: 2, after: 1).map(\.sequence) == [13, 15, 16, 17],
                 "stream 27 is seq 13, the oldest frame held")
+    }
+
+    @Test("a dump survives a JSON round trip")
+    func dumpCodable() throws {
+        let trace = filled(capacity: 8, frames: 11)
+        let dump = FrameTraceDump(cellID: "v/t1/r1", connection: 2, streamID: 21, outcome: "deadline",
+                                  detail: "deadline after 2 of 5 messages", connectionStartNanos: 5,
+                                  streamStartNanos: nil, streamEndNanos: 1_000, entries: trace.snapshot(around: 1_000, stream: 21))
+        #expect(dump.entries.count == 8)
+        let decoded = try JSONDecoder().decode(FrameTraceDump.self, from: JSONEncoder().encode(dump))
+        #expect(decoded == dump)
+        #expect(FrameTraceDump.capPerCell == 50)
     }
 
     @Test("benchmark runs and returns a finite, positive ns-per-record figure (not a timing assertion)")
