@@ -1,6 +1,7 @@
 import H2Stress
 
-/// Renders `report.md`: run header, per-cell table, failure breakdown, abnormal streams, notes.
+/// Renders `report.md`: run header, per-cell table, failure breakdown, wake latency, flow control and
+/// consumers, open loop, per-second series, abnormal streams, connection errors, notes.
 ///
 /// Output is valid GitHub Markdown and readable as plain text (columns padded and aligned).
 /// It depends only on the ``RunResult`` (no clock, no environment), so it is golden-testable.
@@ -19,10 +20,14 @@ public enum MarkdownReport {
             out += CellTable.make(run).markdown()
             out += "\n*other fail*: every outcome except complete, truncated and unfinished (breakdown below). "
             out += "MB = 10^6 bytes. Latencies in ms (ttfb = time to first byte, gap = inter-message gap, "
-            out += "dur = stream duration); – = nothing recorded. *cpu s* = driver user + system CPU seconds; "
-            out += "*RSS MB* = driver peak resident set.\n"
+            out += "dur = stream duration); wake = `wakePoll` in µs; – = nothing recorded; n/a = not measurable (see "
+            out += "*Wake latency*). *cpu s* = driver user + system CPU seconds; *RSS MB* = driver peak resident set.\n"
         }
         out += outcomes(run)
+        out += wakeLatency(run)
+        out += flowControl(run)
+        out += openLoop(run)
+        out += series(run)
         out += abnormalStreams(run)
         out += connectionErrors(run)
         out += notes(run)
@@ -137,7 +142,7 @@ public enum MarkdownReport {
     }
 
     /// Free text on one line (newlines become spaces).
-    private static func inline(_ text: String) -> String {
+    static func inline(_ text: String) -> String {
         String(text.map { $0.isNewline ? " " : $0 })
     }
 }

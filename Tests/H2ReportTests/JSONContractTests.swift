@@ -6,7 +6,7 @@ import H2Stress
 @Suite("run.json contract")
 struct JSONContractTests {
     enum Kind: CustomStringConvertible {
-        case string, number, integer, object, array
+        case string, number, integer, object, array, bool
 
         var description: String {
             switch self {
@@ -15,12 +15,13 @@ struct JSONContractTests {
             case .integer: "integer"
             case .object: "object"
             case .array: "array"
+            case .bool: "bool"
             }
         }
 
         func matches(_ value: JSONValue) -> Bool {
             switch (self, value) {
-            case (.string, .string), (.object, .object), (.array, .array), (.number, .number): return true
+            case (.string, .string), (.object, .object), (.array, .array), (.number, .number), (.bool, .bool): return true
             case (.integer, .number(let number)): return number.rounded() == number
             default: return false
             }
@@ -59,14 +60,43 @@ struct JSONContractTests {
             paths.append(("streams." + outcome, .integer))
         }
         for metric in ["ttfb", "streamDuration", "messageGap"] {
-            paths.append(("latency." + metric, .object))
-            paths.append(("latency.\(metric).count", .integer))
-            for figure in ["min", "p50", "p90", "p99", "p999", "max", "mean"] {
-                paths.append(("latency.\(metric).\(figure)", .number))
-            }
+            paths += summaryPaths("latency." + metric)
         }
+        paths += [
+            ("wake", .object), ("wake.available", .bool), ("wake.readsWithTimestamp", .integer),
+            ("wake.readsWithoutTimestamp", .integer), ("histograms", .object), ("series", .array),
+            ("flowControl", .object), ("flowControl.streamZeroWindowSeconds", .number),
+            ("flowControl.connectionZeroWindowSeconds", .number), ("flowControl.windowUpdateFramesSent", .integer),
+            ("flowControl.windowUpdateBytesSent", .integer),
+            ("consumers", .object), ("consumers.delaySeconds", .number), ("consumers.slowStreams", .integer),
+        ]
+        paths += summaryPaths("flowControl.streamZeroWindowPerStream")
         return paths
     }
+
+    /// A ``LatencySummary`` object at `prefix`.
+    static func summaryPaths(_ prefix: String) -> [(String, Kind)] {
+        [(prefix, .object), (prefix + ".count", .integer)]
+            + ["min", "p50", "p90", "p99", "p999", "max", "mean"].map { (prefix + "." + $0, Kind.number) }
+    }
+
+    static var serverFlowControlPaths: [(String, Kind)] {
+        [("flowControl.server", .object), ("flowControl.server.streamStalls", .integer),
+         ("flowControl.server.connectionStalls", .integer), ("flowControl.server.streamStallSeconds", .number),
+         ("flowControl.server.connectionStallSeconds", .number)]
+            + summaryPaths("flowControl.server.streamStallDuration")
+            + summaryPaths("flowControl.server.connectionStallDuration")
+    }
+
+    static let openLoopPaths: [(String, Kind)] = [
+        ("openLoop", .object), ("openLoop.requestedRate", .number), ("openLoop.achievedRate", .number),
+        ("openLoop.intendedStarts", .integer), ("openLoop.lateStarts", .integer), ("openLoop.maxStartLagMillis", .number),
+    ]
+
+    static let secondPaths: [(String, Kind)] = [
+        ("second", .integer), ("bytes", .integer), ("messages", .integer), ("streamsCompleted", .integer),
+        ("outcomes", .object),
+    ]
 
     static let failurePaths: [(String, Kind)] = [
         ("outcome", .string), ("kind", .string), ("connection", .integer), ("streamID", .integer),
@@ -104,7 +134,55 @@ struct JSONContractTests {
             }
         }
         #expect(Self.lookup("streams.truncated", in: cells[1]) == .number(12))
+        try issue3Sections(cells)
         #expect(Self.lookup("latency.messageGap.count", in: cells[2]) == .number(0), "empty histogram is marked by count 0")
+    }
+
+    /// The sections that depend on what a cell measured: present exactly when they should be.
+    func issue3Sections(_ cells: [JSONValue]) throws {
+        func expectPaths(_ paths: [(String, Kind)], in cell: JSONValue, _ name: String) {
+            for (path, kind) in paths {
+                #expect(Self.lookup(path, in: cell).map(kind.matches) == true, "\(name).\(path) should be a \(kind)")
+            }
+        }
+        // Cell 0: wake figures available, server stalls, series with wake samples, closed loop.
+        expectPaths(Self.summaryPaths("latency.wakePoll") + Self.summaryPaths("latency.wakeDispatch")
+                    + Self.summaryPaths("latency.delivery") + Self.serverFlowControlPaths, in: cells[0], "cells[0]")
+        #expect(Self.lookup("wake.available", in: cells[0]) == .bool(true))
+        #expect(Self.lookup("wake.note", in: cells[0]) == nil)
+        #expect(cells[0]["openLoop"] == nil, "closed-loop cells have no openLoop")
+        for metric in ["ttfb", "streamDuration", "messageGap", "wakePoll", "wakeDispatch", "delivery",
+                       "flowControl.streamZeroWindowPerStream", "flowControl.server.streamStallDuration"] {
+            let text = Self.lookup("histograms", in: cells[0])?[metric]?.stringValue
+            #expect(text?.hasPrefix("hdr1:") == true, "histograms[\(metric)] is an hdr1 string")
+        }
+        guard case .array(let series)? = cells[0]["series"] else {
+            Issue.record("series is not an array")
+            return
+        }
+        #expect(series.count == 5)
+        for sample in series {
+            expectPaths(Self.secondPaths + [("wakePollP99Micros", .number), ("outcomes.complete", .integer)], in: sample, "series[]")
+        }
+
+        // Cell 1: no kernel timestamps → no wake keys at all, a note; open loop present.
+        #expect(Self.lookup("wake.available", in: cells[1]) == .bool(false))
+        #expect(Self.lookup("wake.note", in: cells[1]) == .string("the kernel gave no receive timestamps (SO_TIMESTAMPING)"))
+        for key in ["wakePoll", "wakeDispatch"] {
+            #expect(Self.lookup("latency." + key, in: cells[1]) == nil && cells[1]["histograms"]?[key] == nil, "\(key) absent")
+        }
+        expectPaths(Self.summaryPaths("latency.delivery") + Self.openLoopPaths + Self.serverFlowControlPaths, in: cells[1], "cells[1]")
+        if case .array(let samples)? = cells[1]["series"], samples.count > 2 {
+            #expect(samples[2]["outcomes"] == .object(["complete": .number(100), "truncated": .number(1)]))
+            #expect(samples[2]["wakePollP99Micros"] == nil, "no wake samples: the key is absent")
+        } else {
+            Issue.record("cells[1].series has 5 samples")
+        }
+
+        // Cell 2: nothing measured; no server part for an external-like target.
+        #expect(Self.lookup("flowControl.server", in: cells[2]) == nil)
+        #expect(Self.lookup("histograms", in: cells[2]) == .object([:]))
+        #expect(Self.lookup("latency.delivery", in: cells[2]) == nil)
     }
 
     @Test("keys are sorted and the output is pretty-printed")

@@ -41,9 +41,60 @@ struct MarkdownReportTests {
         let row = try #require(report.split(separator: "\n").first { $0.hasPrefix("| window-64k/t2/r2") })
         let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
         // cell, variant, threads, srv thr, complete, truncated, other fail, unfinished, MB/s, msgs/s, streams/s,
-        // ttfb p50, ttfb p99, gap p99, dur p99, cpu s, RSS MB
+        // ttfb p50, ttfb p99, gap p99, dur p99, wake p50, wake p99, cpu s, RSS MB
         #expect(Array(cells[11...14]) == ["–", "–", "–", "–"])
+        #expect(Array(cells[15...16]) == ["n/a", "n/a"], "no reads: wake is not measurable, not zero")
         #expect(cells[3] == "–", "no server threads")
+    }
+
+    @Test("unavailable wake figures show n/a and the reason is printed once")
+    func wakeNotAvailable() throws {
+        let report = MarkdownReport.render(SyntheticRun.make())
+        let section = report.components(separatedBy: "## Wake latency")[1].components(separatedBy: "\n## ")[0]
+        #expect(report.components(separatedBy: WakeAvailability.noTimestampsNote).count == 2, "the note appears exactly once")
+        #expect(section.contains("- \(WakeAvailability.noTimestampsNote): `window-64k/t2/r1`\n"))
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| window-64k/t2/r1") }
+        #expect(rows.count == 3)
+        for row in rows where row.contains("wakePoll") || row.contains("wakeDispatch") {
+            #expect(row.components(separatedBy: "n/a").count == 7, "six n/a figures: \(row)")
+        }
+        let delivery = try #require(rows.first { $0.contains("delivery") })
+        #expect(delivery.contains("400") && !delivery.contains("n/a"), "delivery does not need kernel timestamps")
+        let mainRow = try #require(report.split(separator: "\n").first { $0.hasPrefix("| window-64k/t2/r1") })
+        #expect(mainRow.components(separatedBy: "n/a").count == 3, "both wake columns of the main table")
+        let baseline = try #require(report.split(separator: "\n").first { $0.hasPrefix("| baseline/t1/r1") })
+        #expect(!baseline.contains("n/a"))
+    }
+
+    @Test("open-loop cells get a line and the coordinated-omission remark")
+    func openLoopLine() {
+        let report = MarkdownReport.render(SyntheticRun.make())
+        #expect(report.contains("- `window-64k/t2/r1`: requested 110.0 streams/s, achieved 105.8 streams/s; 12 of 540 starts late (> 1 ms)"))
+        #expect(report.contains("measured from the intended start time (coordinated omission corrected)"))
+        #expect(!report.contains("- `baseline/t1/r1`: requested"))
+        var closed = SyntheticRun.make()
+        closed.cells[1].openLoop = nil
+        #expect(!MarkdownReport.render(closed).contains("## Open loop"))
+    }
+
+    @Test("flow control shows n/a for targets without server figures, and the series one character per second")
+    func flowControlAndSeries() throws {
+        let report = MarkdownReport.render(SyntheticRun.make())
+        let flow = report.components(separatedBy: "## Flow control and consumers")[1].components(separatedBy: "\n## ")[0]
+        let idle = try #require(flow.split(separator: "\n").first { $0.hasPrefix("| window-64k/t2/r2") })
+        #expect(idle.components(separatedBy: "n/a").count == 5, "four server columns")
+        let faulty = try #require(flow.split(separator: "\n").first { $0.hasPrefix("| window-64k/t2/r1") })
+        let figures = faulty.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        // cell, stream 0-win, conn 0-win, streams at 0, per-stream p99, WU frames, WU bytes,
+        // srv stream stalls, p99, srv conn stalls, p99, slow streams, consumer delay
+        #expect(figures[3] == "300" && figures[5] == "900")
+        #expect(figures[7] == "800" && figures[9] == "20" && figures[11] == "120" && figures[12] == "36.500")
+        let series = report.components(separatedBy: "## Per-second series")[1].components(separatedBy: "\n## ")[0]
+        let baseline = try #require(series.split(separator: "\n").first { $0.hasPrefix("| baseline/t1/r1") })
+        let sparklines = baseline.split(separator: "`").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        #expect(sparklines.count == 2)
+        #expect(sparklines.allSatisfy { $0.count == 5 }, "five seconds, one character each: \(sparklines)")
+        #expect(sparklines[1].last(where: { $0 == "█" }) != nil, "second 3 has the wake spike")
     }
 
     @Test("abnormal streams are capped at 20 per cell with a count of the rest")
@@ -83,7 +134,7 @@ struct TerminalOutputTests {
     func summaryTable() {
         let text = SummaryTable.render(SyntheticRun.make())
         let lines = text.split(separator: "\n")
-        #expect(lines.count == 2 + 3 + 1)
+        #expect(lines.count == 2 + 3 + 1 + 2)
         #expect(lines[0].hasPrefix("cell "))
         #expect(lines[1].allSatisfy { $0 == "-" || $0 == " " })
         // Right-aligned numeric columns end at the same offset: the RSS column is last.
@@ -91,8 +142,20 @@ struct TerminalOutputTests {
         for row in lines[2...4] { #expect(row.count == ruleWidth, "row: \(row)") }
         #expect(lines[2].hasSuffix("48.2"))
         #expect(lines[5].contains("1,700 streams complete, 12 truncated, 13 other failures, 4 unfinished"))
+        #expect(lines[6] == "wake n/a in 1 of 3 cells: the kernel gave no receive timestamps (SO_TIMESTAMPING).")
+        #expect(lines[7] == "wake n/a in 1 of 3 cells: no socket reads in the measured window.")
         #expect(SummaryTable.render(RunResult(runID: "r", startedAt: "s", environment: SyntheticRun.environment,
                                               profileFile: "p", profile: .null, target: "t")) == "no cells ran\n")
+    }
+
+    @Test("sparklines scale from 0 to the maximum, mark gaps, and fold long series")
+    func sparkline() {
+        #expect(Sparkline([0, 1, 2, 4, 8, nil], fold: { $0.max()! }).text == "▁▂▃▅█·")
+        #expect(Sparkline([0, 0], fold: { $0.max()! }).text == "▁▁")
+        #expect(Sparkline([], fold: { $0.max()! }).text.isEmpty)
+        let long = Sparkline((0..<150).map { Double($0) }, fold: { $0.reduce(0, +) / Double($0.count) })
+        #expect(long.valuesPerCharacter == 3)
+        #expect(long.text.count == 50 && long.text.last == "█")
     }
 
     @Test("numbers are grouped and rounded without locale")

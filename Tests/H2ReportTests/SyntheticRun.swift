@@ -1,7 +1,8 @@
 import H2Stress
 
-/// A deterministic RunResult covering every report section: a clean cell, a cell with
-/// failures beyond the shown cap (including a `|` in a detail), and a cell that recorded nothing.
+/// A deterministic RunResult covering every report section: a clean cell with wake figures, flow
+/// control, server stalls and a 5 s series; a cell with failures beyond the shown cap (including a `|`
+/// in a detail), no kernel timestamps, slow consumers and open-loop starts; and a cell that recorded nothing.
 enum SyntheticRun {
     static let environment = EnvironmentInfo(
         host: "bench-01", cores: 2, kernel: "Linux 6.1.0-18-amd64", nghttp2Version: "1.52.0",
@@ -19,6 +20,26 @@ enum SyntheticRun {
             clean.streamDuration.record(nanoseconds: 40_000_000 + n * 10_000)
         }
         for n in UInt64(1)...12_000 { clean.messageGap.record(nanoseconds: 20_000 + (n % 500) * 100) }
+        clean.readsWithTimestamp = 50_000
+        for n in UInt64(1)...10_000 {
+            clean.wakePoll.record(nanoseconds: 12_000 + (n % 100) * 150 + (n % 1_000 == 0 ? 400_000 : 0))
+            clean.wakeDispatch.record(nanoseconds: 18_000 + (n % 100) * 200)
+            clean.delivery.record(nanoseconds: 60_000 + (n % 100) * 500)
+        }
+        clean.flowControl.recordWindowUpdate(increment: 1_048_576)
+        for n in 0..<40 { clean.flowControl.recordWindowUpdate(increment: 32_768 + n) }
+        clean.flowControl.recordStreamZeroWindow(nanoseconds: 2_500_000)
+        clean.flowControl.connectionZeroWindowNanos = 1_000_000
+        for second in 0..<5 {
+            clean.series.record(bytes: [180_000_000, 250_000_000, 260_000_000, 270_000_000, 268_800_000][second], at: second)
+            clean.series.record(messages: 24_000, at: second)
+            for _ in 0..<240 { clean.series.streamCompleted(outcome: .complete, at: second) }
+            for n in UInt64(0)..<200 {
+                clean.series.wakePoll(nanoseconds: 12_000 + n * 100 + (second == 3 ? 300_000 : 0), at: second)
+            }
+        }
+        var cleanServer = ServerFlowControl()
+        cleanServer.recordStall(.stream, nanoseconds: 150_000)
 
         var faulty = CellMeasurements()
         faulty.outcomes.complete = 500
@@ -54,16 +75,35 @@ enum SyntheticRun {
                 errorCode: 0, detail: "GOAWAY last-stream-id 299"))
         }
         faulty.recordConnectionError("connection 7: GOAWAY NO_ERROR from peer")
+        faulty.readsWithoutTimestamp = 9_000
+        for n in UInt64(1)...400 { faulty.delivery.record(nanoseconds: 250_000 + n * 1_000) }
+        faulty.flowControl.connectionZeroWindowNanos = 1_250_000_000
+        for n in UInt64(1)...300 { faulty.flowControl.recordStreamZeroWindow(nanoseconds: n * 10_000_000) }
+        for n in 0..<900 { faulty.flowControl.recordWindowUpdate(increment: 16_384 + n % 7) }
+        faulty.slowStreams = 120
+        faulty.consumerDelayNanos = 36_500_000_000
+        faulty.openLoop = OpenLoopMeasurements(requestedRate: 110)
+        for n in UInt64(0)..<540 { faulty.openLoop?.recordStart(lagNanoseconds: n % 45 == 0 ? 3_000_000 + n * 1_000 : 200_000) }
+        for second in 0..<5 {
+            faulty.series.record(bytes: 10_240_000, at: second)
+            for _ in 0..<100 { faulty.series.streamCompleted(outcome: .complete, at: second) }
+        }
+        faulty.series.streamCompleted(outcome: .truncated, at: 2)
+        var faultyServer = ServerFlowControl()
+        for n in UInt64(1)...800 { faultyServer.recordStall(.stream, nanoseconds: n * 50_000) }
+        for n in UInt64(1)...20 { faultyServer.recordStall(.connection, nanoseconds: n * 2_000_000) }
 
         let idle = CellMeasurements()
 
         var cells = [
             CellResult(index: 0, id: "baseline/t1/r1", threads: 1, serverThreads: 2, variant: "baseline", repeat: 1,
                        durationSeconds: 5, measurements: clean,
-                       cpu: CPUUsage(userSeconds: 2.25, systemSeconds: 1.5), peakRSSBytes: 48_234_496),
+                       cpu: CPUUsage(userSeconds: 2.25, systemSeconds: 1.5), peakRSSBytes: 48_234_496,
+                       serverFlowControl: cleanServer),
             CellResult(index: 1, id: "window-64k/t2/r1", threads: 2, serverThreads: 2, variant: "window-64k", repeat: 1,
                        durationSeconds: 5, measurements: faulty,
-                       cpu: CPUUsage(userSeconds: 3.125, systemSeconds: 2.0), peakRSSBytes: 61_865_984),
+                       cpu: CPUUsage(userSeconds: 3.125, systemSeconds: 2.0), peakRSSBytes: 61_865_984,
+                       serverFlowControl: faultyServer),
             CellResult(index: 2, id: "window-64k/t2/r2", threads: 2, serverThreads: 0, variant: "window-64k", repeat: 2,
                        durationSeconds: 5, measurements: idle,
                        cpu: CPUUsage(userSeconds: 0.01, systemSeconds: 0.0), peakRSSBytes: 61_865_984),
