@@ -3,6 +3,7 @@ import Foundation
 import H2Report
 import H2Stress
 import H2Target
+import Synchronization
 
 /// `h2stress run <profile>`: runs every cell of a profile and writes `results/<run>/`.
 struct RunCommand: ParsableCommand {
@@ -71,6 +72,16 @@ struct RunCommand: ParsableCommand {
                 try directory.write(run)
             } catch {
                 Terminal.error("could not write results: \(error)")
+            }
+        }
+        let frames = Mutex(FrameTraceWriter(directory: directory))
+        runner.hooks.framesCaptured = { cellID, dumps, leftOut in
+            frames.withLock { writer in
+                do {
+                    try writer.write(cellID: cellID, dumps: dumps, leftOut: leftOut)
+                } catch {
+                    Terminal.error("could not write frame traces: \(error)")
+                }
             }
         }
         if !quiet {

@@ -35,6 +35,13 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private var currentRxTimestamp: UInt64 = 0
     /// Monotonic ns since the connection receive window has been zero (0 = not zero now).
     private var connectionZeroSince: UInt64 = 0
+    /// Recent frames of this connection, dumped to `frames/` for every abnormal stream.
+    private var trace = FrameTrace()
+    /// Monotonic ns the connection was opened (frame trace times are relative to it).
+    private var connectionStart: UInt64 = 0
+    /// Time stamped on frame events: taken once per read and once per flush, not per frame
+    /// (a clock read costs more than recording the frame).
+    private var frameClock: UInt64 = 0
 
     private static let connectTimeoutKind: UInt64 = 1
     private static let deadlineKind: UInt64 = 2
@@ -53,6 +60,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         goaway = nil
         peerSettingsReceived = false
         generation &+= 1
+        trace.removeAll()
+        connectionStart = MonotonicClock.now()
         do {
             socket = try TCPSocket.connect(host: worker.config.host, port: worker.config.port,
                                            rxTimestamps: worker.config.rxTimestamps)
@@ -128,7 +137,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             if var s = streams[i] {
                 streams[i] = nil
                 endZeroWindow(&s, now: now)
-                worker.streamFinished(s, verdict: s.verifier.verdict(closure), connection: index, now: now)
+                report(s, verdict: s.verifier.verdict(closure), now: now)
             }
         }
         slotByID.removeAll(keepingCapacity: true)
@@ -205,7 +214,23 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         openStreams -= 1
         let now = MonotonicClock.now()
         endZeroWindow(&stream, now: now)
-        worker.streamFinished(stream, verdict: stream.verifier.verdict(closure), connection: index, now: now)
+        report(stream, verdict: stream.verifier.verdict(closure), now: now)
+    }
+
+    /// Hands a finished stream to the worker, with its connection's frame trace when it did
+    /// not complete.
+    private func report(_ stream: ActiveStream, verdict: StreamVerdict, now: UInt64) {
+        if verdict.outcome != .complete && stream.measured {
+            if worker.measurements.frameTraces.count < FrameTraceDump.capPerCell {
+                worker.measurements.frameTraces.append(FrameTraceDump(
+                    cellID: "", connection: index, streamID: stream.id, outcome: verdict.outcome.rawValue,
+                    detail: verdict.detail, connectionStartNanos: connectionStart, streamStartNanos: stream.startTime,
+                    streamEndNanos: now, entries: trace.snapshot(around: now, stream: stream.id)))
+            } else {
+                worker.measurements.frameTracesLeftOut += 1
+            }
+        }
+        worker.streamFinished(stream, verdict: verdict, connection: index, now: now)
     }
 
     // MARK: I/O
@@ -250,6 +275,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             }
             switch result {
             case .bytes(let n):
+                frameClock = MonotonicClock.now()
                 worker.readCompleted(rxTimestamp: rx, firstOfWake: firstRead)
                 firstRead = false
                 currentRxTimestamp = rx
@@ -274,6 +300,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
 
     private func flush() {
         guard let session, state == .open else { return }
+        frameClock = MonotonicClock.now()
         do {
             _ = try session.drainOutput(into: &output)
         } catch {
@@ -475,6 +502,10 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     }
 
     func frame(_ event: FrameEvent) {
+        if let session {
+            let streamWindow = event.streamID != 0 ? session.streamReceiveWindow(event.streamID) : -1
+            trace.record(event, time: frameClock, connectionWindow: session.connectionReceiveWindow, streamWindow: streamWindow)
+        }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
             peerSettingsReceived = true
         } else if event.direction == .sent && event.type == FrameEvent.Kind.windowUpdate {

@@ -172,6 +172,7 @@ final class DriverWorker: TimerHandler {
     func streamUnfinished(_ stream: ActiveStream) {
         guard stream.measured else { return }
         measurements.outcomes.unfinished += 1
+        if let consumer = stream.consumer { measurements.consumerDelayNanos &+= consumer.delayTotal }
         if stream.zeroWindowTotal > 0 {
             measurements.flowControl.streamZeroWindowNanos &+= stream.zeroWindowTotal
             measurements.flowControl.streamZeroWindowPerStream.record(nanoseconds: stream.zeroWindowTotal)

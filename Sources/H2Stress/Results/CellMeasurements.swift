@@ -48,6 +48,11 @@ public struct CellMeasurements: Sendable {
     public var consumerDelayNanos: UInt64 = 0
     /// Streams that were given a slow consumer.
     public var slowStreams = 0
+    /// Frame traces of abnormal streams' connections (at most ``FrameTraceDump/capPerCell``);
+    /// written to `frames/`, not to `run.json`.
+    public var frameTraces: [FrameTraceDump] = []
+    /// Abnormal streams whose trace was left out because of the cap.
+    public var frameTracesLeftOut = 0
     /// Records of abnormal streams, at most ``failureCap``.
     public var failures: [StreamFailure] = []
     /// Abnormal streams not kept in ``failures`` because of the cap.
@@ -133,6 +138,9 @@ public struct CellMeasurements: Sendable {
         consumerDelayNanos &+= other.consumerDelayNanos
         slowStreams += other.slowStreams
         connectionsOpened += other.connectionsOpened
+        let traceRoom = Swift.max(0, FrameTraceDump.capPerCell - frameTraces.count)
+        frameTraces.append(contentsOf: other.frameTraces.prefix(traceRoom))
+        frameTracesLeftOut += other.frameTracesLeftOut + Swift.max(0, other.frameTraces.count - traceRoom)
 
         let failureRoom = Swift.max(0, Self.failureCap - failures.count)
         failures.append(contentsOf: other.failures.prefix(failureRoom))

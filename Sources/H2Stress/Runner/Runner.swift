@@ -15,6 +15,8 @@ public final class Runner {
     public struct Hooks: Sendable {
         public var cellStarted: @Sendable (_ cell: Cell, _ number: Int, _ count: Int, _ progress: [WorkerProgress]) -> Void = { _, _, _, _ in }
         public var cellFinished: @Sendable (_ run: RunResult) -> Void = { _ in }
+        /// Frame traces of a cell's abnormal streams (cell id set), and how many were left out.
+        public var framesCaptured: @Sendable (_ cellID: String, _ dumps: [FrameTraceDump], _ leftOut: Int) -> Void = { _, _, _ in }
         public init() {}
     }
 
@@ -96,6 +98,15 @@ public final class Runner {
             notes.append("target: \(seen.connectionsAccepted) connections, \(seen.streamsFinished) responses finished, \(seen.dataBytesSent) DATA bytes sent")
         }
         if control.isInterrupted { notes.append("interrupted: measured \(String(format: "%.2f", driven.measuredSeconds)) s") }
+        if !driven.measurements.frameTraces.isEmpty || driven.measurements.frameTracesLeftOut > 0 {
+            let dumps = driven.measurements.frameTraces.map { d -> FrameTraceDump in
+                var d = d
+                d.cellID = cell.id
+                return d
+            }
+            hooks.framesCaptured(cell.id, dumps, driven.measurements.frameTracesLeftOut)
+            notes.append("frame traces: \(dumps.count) written to frames/\(driven.measurements.frameTracesLeftOut > 0 ? ", \(driven.measurements.frameTracesLeftOut) left out (cap \(FrameTraceDump.capPerCell) per cell)" : "")")
+        }
         var result = CellResult(
             index: cell.index, id: cell.id, threads: cell.threads, serverThreads: cell.serverThreads, variant: cell.variant,
             repeat: cell.repeat, durationSeconds: driven.measuredSeconds, measurements: driven.measurements,
