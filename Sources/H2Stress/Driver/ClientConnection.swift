@@ -502,7 +502,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     }
 
     func frame(_ event: FrameEvent) {
-        if let session {
+        if worker.config.frameTrace, let session {
             let streamWindow = event.streamID != 0 ? session.streamReceiveWindow(event.streamID) : -1
             trace.record(event, time: frameClock, connectionWindow: session.connectionReceiveWindow, streamWindow: streamWindow)
         }

@@ -50,6 +50,8 @@ public enum Driver {
         public var consumers: [ConsumerSpec] = []
         /// Open-loop rate for the whole cell, streams per second (nil: closed loop).
         public var rate: Double?
+        /// Keep per-connection frame traces (see `WorkerConfig.frameTrace`).
+        public var frameTrace = true
         /// Test-only: spin this long before each wake's first read (see `WorkerConfig`).
         public var holdBeforeReadForTesting: UInt64 = 0
 
@@ -98,6 +100,7 @@ public enum Driver {
             config.connectTimeout = options.connectTimeout
             config.consumers = options.consumers
             config.holdBeforeReadForTesting = options.holdBeforeReadForTesting
+            config.frameTrace = options.frameTrace
             if let rate = options.rate {
                 config.rate = rate / Double(threads)
                 // Interleave the workers' schedules: worker t starts t/threads of a period later.

@@ -44,6 +44,9 @@ public struct WorkerConfig: Sendable {
     public var rate: Double?
     /// Offset of this worker's first intended start (ns), so workers interleave their schedules.
     public var rateOffset: UInt64 = 0
+    /// Record a frame trace per connection (dumped for abnormal streams). On by default; the
+    /// benchmark turns it off to measure its cost.
+    public var frameTrace = true
     /// Test-only hook: the worker spins this many ns before the first read of every wake, to
     /// prove that `wakePoll` measures how long ready data waits for its thread. 0 in real runs.
     public var holdBeforeReadForTesting: UInt64 = 0
