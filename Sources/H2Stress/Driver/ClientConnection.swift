@@ -35,6 +35,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private var currentRxTimestamp: UInt64 = 0
     /// Monotonic ns since the connection receive window has been zero (0 = not zero now).
     private var connectionZeroSince: UInt64 = 0
+    /// Monotonic ns the outstanding keepalive PING was sent (0 = none outstanding).
+    private var pingSentAt: UInt64 = 0
     /// Recent frames of this connection, dumped to `frames/` for every abnormal stream.
     private var trace = FrameTrace()
     /// Monotonic ns the connection was opened (frame trace times are relative to it).
@@ -43,6 +45,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     /// (a clock read costs more than recording the frame).
     private var frameClock: UInt64 = 0
 
+    private static let keepaliveKind: UInt64 = 0
     private static let connectTimeoutKind: UInt64 = 1
     private static let deadlineKind: UInt64 = 2
     private static let consumerKind: UInt64 = 3
@@ -69,7 +72,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             state = .connecting
             wantsWritable = true
             worker.loop.schedule(at: MonotonicClock.now() &+ worker.config.connectTimeout, handler: self,
-                                 token: token(Self.connectTimeoutKind, stream: 0))
+                                 token: timerToken(Self.connectTimeoutKind, stream: 0))
         } catch {
             socket.close()
             state = .closed
@@ -92,6 +95,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
         state = .open
         worker.connectionOpened()
+        pingSentAt = 0
+        if let keepalive = worker.config.keepalive {
+            worker.loop.schedule(at: MonotonicClock.now() &+ keepalive.interval, handler: self,
+                                 token: timerToken(Self.keepaliveKind, stream: 0))
+        }
         let capacity = worker.config.streamsPerConnection
         if streams.count < capacity {
             streams.reserveCapacity(capacity)
@@ -187,7 +195,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
             consumer.start(now: now, rng: &worker.consumerRNG)
             if consumer.busyUntil > now {
-                worker.loop.schedule(at: consumer.busyUntil, handler: self, token: token(Self.consumerKind, stream: id))
+                worker.loop.schedule(at: consumer.busyUntil, handler: self, token: timerToken(Self.consumerKind, stream: id))
             }
             stream.consumer = consumer
         }
@@ -202,7 +210,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         slotByID[id] = slot
         openStreams += 1
         if let deadline = worker.config.deadline {
-            worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: token(Self.deadlineKind, stream: id))
+            worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: timerToken(Self.deadlineKind, stream: id))
         }
         worker.streamStarted(measured: measured, slow: stream.slow)
     }
@@ -376,13 +384,13 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             trackStreamWindow(&s, now: now)
         }
         if let wakeAt {
-            worker.loop.schedule(at: wakeAt, handler: self, token: token(Self.consumerKind, stream: s.id))
+            worker.loop.schedule(at: wakeAt, handler: self, token: timerToken(Self.consumerKind, stream: s.id))
         }
     }
 
     // MARK: Timers
 
-    private func token(_ kind: UInt64, stream: Int32) -> UInt64 {
+    private func timerToken(_ kind: UInt64, stream: Int32) -> UInt64 {
         kind << 62 | UInt64(generation & 0x3FFF_FFFF) << 32 | UInt64(UInt32(bitPattern: stream))
     }
 
@@ -391,6 +399,19 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         let kind = token >> 62
         let id = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
         switch kind {
+        case Self.keepaliveKind:
+            guard state == .open, let keepalive = worker.config.keepalive else { return }
+            let now = MonotonicClock.now()
+            if id == 0 {
+                // Interval tick: send a PING and check for its ACK after the timeout.
+                session?.submitPing()
+                if pingSentAt == 0 { pingSentAt = now }
+                worker.loop.schedule(at: now &+ keepalive.timeout, handler: self, token: timerToken(Self.keepaliveKind, stream: 1))
+                worker.loop.schedule(at: now &+ keepalive.interval, handler: self, token: timerToken(Self.keepaliveKind, stream: 0))
+                afterIO()
+            } else if pingSentAt != 0 && now &- pingSentAt >= keepalive.timeout {
+                fail(reason: "keepalive PING not answered within \(keepalive.timeout / 1_000_000) ms")
+            }
         case Self.connectTimeoutKind:
             if state == .connecting {
                 fail(reason: "connect timed out after \(worker.config.connectTimeout / 1_000_000) ms")
@@ -508,6 +529,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
             peerSettingsReceived = true
+        } else if event.direction == .received && event.type == FrameEvent.Kind.ping && event.flags & FrameEvent.Flag.ack != 0 {
+            pingSentAt = 0
         } else if event.direction == .sent && event.type == FrameEvent.Kind.windowUpdate {
             worker.windowUpdateSent(increment: Int(event.windowIncrement))
         }

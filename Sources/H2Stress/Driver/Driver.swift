@@ -46,6 +46,8 @@ public enum Driver {
         /// Per-stream deadline (ns), connect timeout (ns).
         public var deadline: UInt64?
         public var connectTimeout: UInt64 = 5_000_000_000
+        /// Keepalive PING interval and ACK timeout, ns.
+        public var keepalive: (interval: UInt64, timeout: UInt64)?
         /// Slow consumers.
         public var consumers: [ConsumerSpec] = []
         /// Open-loop rate for the whole cell, streams per second (nil: closed loop).
@@ -99,6 +101,7 @@ public enum Driver {
             config.deadline = options.deadline
             config.connectTimeout = options.connectTimeout
             config.consumers = options.consumers
+            config.keepalive = options.keepalive
             config.holdBeforeReadForTesting = options.holdBeforeReadForTesting
             config.frameTrace = options.frameTrace
             if let rate = options.rate {

@@ -38,6 +38,8 @@ public struct WorkerConfig: Sendable {
     public var deadline: UInt64?
     /// A connect that has not completed after this many ns fails (and is retried).
     public var connectTimeout: UInt64 = 5_000_000_000
+    /// Keepalive PING interval and ACK timeout in ns (nil: no keepalive).
+    public var keepalive: (interval: UInt64, timeout: UInt64)?
     /// Slow-consumer shares (seeded draw per stream).
     public var consumers: [ConsumerSpec] = []
     /// Open-loop mode: streams this worker starts per second on a fixed schedule (nil: closed loop).

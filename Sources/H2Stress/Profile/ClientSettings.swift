@@ -23,6 +23,8 @@ public struct ClientSettings: Sendable, Hashable, Codable {
     public var pendingMessageCredit: PendingMessageCredit
     /// Longest wait for a TCP connection to be established (default 5s; > 0, ≤ 1h).
     public var connectTimeout: TimeSpan
+    /// PING keepalive (default none).
+    public var keepalive: KeepaliveSpec?
 
     /// Settings with the given values; every parameter defaults to the documented default.
     public init(
@@ -34,8 +36,10 @@ public struct ClientSettings: Sendable, Hashable, Codable {
         deadline: TimeSpan? = nil,
         windowUpdate: WindowUpdatePolicy = .onReceive,
         pendingMessageCredit: PendingMessageCredit = .grant,
-        connectTimeout: TimeSpan = .seconds(5)
+        connectTimeout: TimeSpan = .seconds(5),
+        keepalive: KeepaliveSpec? = nil
     ) {
+        self.keepalive = keepalive
         self.streamWindow = streamWindow
         self.connectionWindow = connectionWindow
         self.maxFrameSize = maxFrameSize

@@ -24,6 +24,14 @@ extension ProfileDecoder {
         if let value = spec.value("connectTimeout") {
             settings.connectTimeout = try time(value, spec.path("connectTimeout"), positive: true)
         }
+        if let value = spec.value("keepalive") {
+            let field = spec.path("keepalive")
+            let keep = try fields(value, field, allowed: ["interval", "timeout"])
+            let interval = try time(try require(keep, "interval", example: "`interval: 30s`"), keep.path("interval"), positive: true)
+            var spec = KeepaliveSpec(interval: interval)
+            if let t = keep.value("timeout") { spec.timeout = try time(t, keep.path("timeout"), positive: true) }
+            settings.keepalive = spec
+        }
         if let value = spec.value("windowUpdate") {
             settings.windowUpdate = try choice(value, spec.path("windowUpdate"), [WindowUpdatePolicy.onReceive, .onConsume])
         }

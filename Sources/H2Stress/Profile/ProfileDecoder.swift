@@ -28,13 +28,13 @@ struct ProfileDecoder {
     ]
     static let clientKeys = [
         "streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp",
-        "deadline", "windowUpdate", "pendingMessageCredit", "connectTimeout",
+        "deadline", "windowUpdate", "pendingMessageCredit", "connectTimeout", "keepalive",
     ]
     /// Where fields that are easy to put in the wrong place belong: field → section (`""` is
     /// the top level). Used when an unknown key has no close spelling in its own mapping.
     static let fieldHomes = [
         "deadline": "client", "windowUpdate": "client", "pendingMessageCredit": "client", "connectTimeout": "client",
-        "consumers": "", "rate": "",
+        "keepalive": "client", "consumers": "", "rate": "",
     ]
     static let kindKeys = ["grpc.serverStream", "grpc.unary", "http.get"]
 
