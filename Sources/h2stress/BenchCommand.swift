@@ -28,6 +28,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Warm-up before measuring (download scenarios).", valueName: "time"))
     var warmup: TimeSpan = .seconds(1)
 
+    @Option(name: .long, help: "Runs per client in each download scenario, alternating which client goes first; the table shows medians.")
+    var repeats = 1
+
     @Option(name: .long, help: "Threads of the `h2stress serve` target.")
     var serverThreads = 1
 
@@ -60,6 +63,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard duration.nanoseconds >= 500_000_000 else { throw ValidationError("`--duration` must be at least 500ms, got \(duration)") }
+        guard (1...100).contains(repeats) else { throw ValidationError("`--repeats` must be 1…100, got \(repeats)") }
         guard (1...64).contains(serverThreads) else { throw ValidationError("`--server-threads` must be 1…64, got \(serverThreads)") }
         guard (1...10_000).contains(connections), (1...1000).contains(streams) else {
             throw ValidationError("`--connections` must be 1…10000 and `--streams` 1…1000")

@@ -24,7 +24,7 @@ struct BenchRow: Sendable, Codable {
     var cpuSecondsPerGB: Double?
     /// This row's `cpuSecondsPerGB` divided by h2load's in the same scenario.
     var ratioToH2load: Double?
-    /// Peak RSS of the client: h2load's `ru_maxrss`; h2stress: the bench process's VmHWM since
+    /// Peak RSS of the client: h2load's VmHWM (sampled, see `ChildProcess.Exit`); h2stress: the bench process's VmHWM since
     /// the scenario began (the server is a separate process).
     var peakRSSBytes: Int
     /// CPU seconds of the server process over the same run.

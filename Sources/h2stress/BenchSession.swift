@@ -15,7 +15,10 @@ final class BenchSession {
     let executable: String
     /// The h2load executable, nil when not installed.
     let h2loadPath: String?
+    /// One row per client and scenario: the median over the repeats.
     private(set) var rows: [BenchRow] = []
+    /// Every single run, in the order run.
+    private(set) var runs: [BenchRow] = []
     /// The 10k-streams check, when that scenario ran.
     private var manyStreamsCheck: (open: Int, rssBytes: Int, ok: Bool)?
     private let startedAt = Date()
@@ -42,24 +45,38 @@ final class BenchSession {
     func run(_ scenario: BenchScenario) throws(BenchError) {
         switch scenario {
         case .download(let size):
-            Terminal.note("\(scenario): h2stress …")
-            var ours = try driverDownload(scenario: scenario, size: size)
-            guard !control.isInterrupted else {
-                rows.append(ours)
-                return
+            var ours: [BenchRow] = []
+            var theirs: [BenchRow] = []
+            for round in 0..<command.repeats where !control.isInterrupted {
+                // Alternate who goes first so a drifting machine load does not favour one client.
+                let h2loadFirst = round % 2 == 1 && h2loadPath != nil
+                let tag = command.repeats > 1 ? " (run \(round + 1)/\(command.repeats))" : ""
+                if h2loadFirst {
+                    Terminal.note("\(scenario): h2load\(tag) …")
+                    theirs.append(try h2loadDownload(scenario: scenario, size: size))
+                }
+                guard !control.isInterrupted else { break }
+                Terminal.note("\(scenario): h2stress\(tag) …")
+                ours.append(try driverDownload(scenario: scenario, size: size))
+                if !h2loadFirst && h2loadPath != nil && !control.isInterrupted {
+                    Terminal.note("\(scenario): h2load\(tag) …")
+                    theirs.append(try h2loadDownload(scenario: scenario, size: size))
+                }
             }
-            if h2loadPath != nil {
-                Terminal.note("\(scenario): h2load …")
-                let theirs = try h2loadDownload(scenario: scenario, size: size)
-                if let a = ours.cpuSecondsPerGB, let b = theirs.cpuSecondsPerGB, b > 0 { ours.ratioToH2load = a / b }
-                rows.append(ours)
-                rows.append(theirs)
+            runs += ours + theirs
+            guard var summary = Self.median(ours) else { return }
+            if let other = Self.median(theirs) {
+                if let a = summary.cpuSecondsPerGB, let b = other.cpuSecondsPerGB, b > 0 { summary.ratioToH2load = a / b }
+                rows.append(summary)
+                rows.append(other)
             } else {
-                rows.append(ours)
+                rows.append(summary)
             }
         case .manyStreams:
             Terminal.note("\(scenario): h2stress, \(Self.manyConnections) connections × \(Self.manyStreamsPerConnection) streams …")
-            rows.append(try driverManyStreams(scenario: scenario))
+            let row = try driverManyStreams(scenario: scenario)
+            runs.append(row)
+            rows.append(row)
         }
     }
 
@@ -180,6 +197,36 @@ final class BenchSession {
         return row
     }
 
+    /// The per-metric median of `runs` (each figure's own median; RSS: the maximum), with the
+    /// spread of MB/s and CPU-s/GB in a note. The first run's notes are kept.
+    private static func median(_ runs: [BenchRow]) -> BenchRow? {
+        guard var row = runs.first else { return nil }
+        guard runs.count > 1 else { return row }
+        func mid(_ values: [Double]) -> Double {
+            let v = values.sorted()
+            return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+        }
+        row.measuredSeconds = mid(runs.map(\.measuredSeconds))
+        row.bodyBytes = Int(mid(runs.map { Double($0.bodyBytes) }))
+        row.megabytesPerSecond = mid(runs.map(\.megabytesPerSecond))
+        row.requestsPerSecond = mid(runs.map(\.requestsPerSecond))
+        row.cpuUserSeconds = mid(runs.map(\.cpuUserSeconds))
+        row.cpuSystemSeconds = mid(runs.map(\.cpuSystemSeconds))
+        let served = runs.compactMap(\.bytesServedWholeRun)
+        row.bytesServedWholeRun = served.count == runs.count ? Int(mid(served.map(Double.init))) : nil
+        let perGB = runs.compactMap(\.cpuSecondsPerGB)
+        row.cpuSecondsPerGB = perGB.count == runs.count ? mid(perGB) : nil
+        row.peakRSSBytes = runs.map(\.peakRSSBytes).max() ?? 0
+        let server = runs.compactMap(\.serverCPUSeconds)
+        row.serverCPUSeconds = server.count == runs.count ? mid(server) : nil
+        row.failures = runs.reduce(0) { $0 + $1.failures }
+        let mbs = runs.map(\.megabytesPerSecond)
+        var spread = String(format: "median of %d runs: MB/s %.0f–%.0f", runs.count, mbs.min()!, mbs.max()!)
+        if let lo = perGB.min(), let hi = perGB.max() { spread += String(format: ", CPU-s/GB %.3f–%.3f", lo, hi) }
+        row.notes.insert(spread, at: 0)
+        return row
+    }
+
     private static func rate(_ count: Double, _ seconds: Double) -> Double { seconds > 0 ? count / seconds : 0 }
     private static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
 
@@ -197,7 +244,8 @@ final class BenchSession {
     func settingsLine() -> String {
         "settings (both clients): \(command.connections) connections × \(command.streams) streams, 1 client thread, "
             + "stream window 2^\(command.windowBits)-1, connection window 2^\(command.connectionWindowBits)-1, "
-            + "max frame \(command.maxFrameSize), warm-up \(command.warmup), measured \(command.duration); "
+            + "max frame \(command.maxFrameSize), warm-up \(command.warmup), measured \(command.duration), "
+            + "\(command.repeats) run\(command.repeats == 1 ? "" : "s") each (table: medians); "
             + "target `h2stress serve` child, \(command.serverThreads) thread\(command.serverThreads == 1 ? "" : "s"); "
             + "driver rx timestamps \(command.rxTimestamps ? "on" : "off")"
     }
@@ -260,6 +308,7 @@ final class BenchSession {
             var settings: String
             var debugBuild: Bool
             var rows: [BenchRow]
+            var runs: [BenchRow]
             var goals: [String]
         }
         #if DEBUG
@@ -268,7 +317,7 @@ final class BenchSession {
         let debug = false
         #endif
         let report = Report(date: ISO8601DateFormatter().string(from: startedAt), machine: machineLine(),
-                            settings: settingsLine(), debugBuild: debug, rows: rows, goals: goalLines())
+                            settings: settingsLine(), debugBuild: debug, rows: rows, runs: runs, goals: goalLines())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(report).write(to: URL(fileURLWithPath: path))

@@ -20,7 +20,10 @@ final class ChildProcess {
         var userSeconds: Double
         /// Kernel-mode CPU seconds of the child.
         var systemSeconds: Double
-        /// Peak resident set size in bytes (`ru_maxrss`).
+        /// Peak resident set size in bytes: the last `VmHWM` sampled from `/proc/<pid>/status`
+        /// (every ≤ 50 ms while waiting). Not `ru_maxrss`: glibc's `posix_spawn` runs the child on
+        /// the parent's address space until `exec` (CLONE_VM), so `ru_maxrss` reports at least the
+        /// parent's RSS. 0 when never sampled.
         var peakRSSBytes: Int
         /// The parent killed it with SIGKILL because it ran past its deadline.
         var killedAfterDeadline: Bool
@@ -121,7 +124,9 @@ final class ChildProcess {
     func wait(deadline: UInt64) -> Exit {
         if let exit { return exit }
         var killed = false
+        var sampledPeak = 0
         while true {
+            sampledPeak = max(sampledPeak, Self.highWaterRSS(of: pid))
             var status: Int32 = 0
             var usage = rusage()
             let r = wait4(pid, &status, WNOHANG, &usage)
@@ -136,7 +141,7 @@ final class ChildProcess {
                     exitCode: termSignal == 0 ? (status >> 8) & 0xff : nil,
                     signal: termSignal == 0 ? nil : termSignal,
                     userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime),
-                    peakRSSBytes: Int(usage.ru_maxrss) * 1024, killedAfterDeadline: killed)
+                    peakRSSBytes: sampledPeak, killedAfterDeadline: killed)
                 exit = done
                 return done
             }
@@ -177,6 +182,20 @@ final class ChildProcess {
         close(readFD)
         readFD = -1
         return .endOfFile
+    }
+
+    /// `VmHWM` of `/proc/<pid>/status` in bytes (0 when unreadable).
+    private static func highWaterRSS(of pid: pid_t) -> Int {
+        let fd = open("/proc/\(pid)/status", O_RDONLY)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return 0 }
+        let text = String(decoding: buffer[0..<n], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.dropFirst(6).split(separator: " ").first ?? "") else { return 0 }
+        return kib * 1024
     }
 
     private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
