@@ -194,7 +194,7 @@ final class ChildProcess {
         guard n > 0 else { return 0 }
         let text = String(decoding: buffer[0..<n], as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.dropFirst(6).split(separator: " ").first ?? "") else { return 0 }
+              let kib = Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return 0 }
         return kib * 1024
     }
 
