@@ -126,7 +126,7 @@ struct BenchCommand: ParsableCommand {
             }
         }
         if control.isInterrupted { throw ExitCode(130) }
-        if failed { throw ExitCode(ExitStatus.runFailed) }
+        if failed || !bench.errors.isEmpty { throw ExitCode(ExitStatus.runFailed) }
     }
 
     /// This binary's path (the target runs as `<self> serve`).

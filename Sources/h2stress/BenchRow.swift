@@ -29,6 +29,9 @@ struct BenchRow: Sendable, Codable {
     var peakRSSBytes: Int
     /// CPU seconds of the server process over the same run.
     var serverCPUSeconds: Double?
+    /// h2stress only: CPU seconds of the whole bench process during the driver run (all threads;
+    /// a cross-check that the driver thread's figure misses nothing).
+    var processCPUSeconds: Double?
     /// Streams or requests that did not complete cleanly.
     var failures: Int
     var notes: [String] = []

@@ -19,6 +19,8 @@ final class BenchSession {
     private(set) var rows: [BenchRow] = []
     /// Every single run, in the order run.
     private(set) var runs: [BenchRow] = []
+    /// Runs that failed but did not stop the scenario (h2load errors).
+    private(set) var errors: [String] = []
     /// The 10k-streams check, when that scenario ran.
     private var manyStreamsCheck: (open: Int, rssBytes: Int, ok: Bool)?
     private let startedAt = Date()
@@ -53,14 +55,14 @@ final class BenchSession {
                 let tag = command.repeats > 1 ? " (run \(round + 1)/\(command.repeats))" : ""
                 if h2loadFirst {
                     Terminal.note("\(scenario): h2load\(tag) …")
-                    theirs.append(try h2loadDownload(scenario: scenario, size: size))
+                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
                 }
                 guard !control.isInterrupted else { break }
                 Terminal.note("\(scenario): h2stress\(tag) …")
                 ours.append(try driverDownload(scenario: scenario, size: size))
                 if !h2loadFirst && h2loadPath != nil && !control.isInterrupted {
                     Terminal.note("\(scenario): h2load\(tag) …")
-                    theirs.append(try h2loadDownload(scenario: scenario, size: size))
+                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
                 }
             }
             runs += ours + theirs
@@ -77,6 +79,18 @@ final class BenchSession {
             let row = try driverManyStreams(scenario: scenario)
             runs.append(row)
             rows.append(row)
+        }
+    }
+
+    /// Runs h2load once; a failure is printed and remembered in ``errors`` so the h2stress rows
+    /// of the scenario are still reported.
+    private func h2loadAttempt(scenario: BenchScenario, size: Int) -> BenchRow? {
+        do {
+            return try h2loadDownload(scenario: scenario, size: size)
+        } catch {
+            Terminal.error("\(scenario): \(error)")
+            errors.append("\(scenario): \(error)")
+            return nil
         }
     }
 
@@ -101,8 +115,10 @@ final class BenchSession {
             settings: clientSettings(), warmupNanoseconds: command.warmup.nanoseconds,
             durationNanoseconds: command.duration.nanoseconds, rxTimestamps: command.rxTimestamps)
         ProcessUsage.resetPeakRSS()
+        let before = ProcessUsage.current()
         let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
-        let peak = Int(ProcessUsage.current().peakRSSBytes)
+        let after = ProcessUsage.current()
+        let peak = Int(after.peakRSSBytes)
         let served = server.stop()
         let m = result.measurements
         var row = BenchRow(
@@ -115,6 +131,7 @@ final class BenchSession {
         if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
         row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
         if m.outcomes.failed > 0 { row.notes.append("\(m.outcomes.failed) streams did not complete cleanly") }
+        row.processCPUSeconds = Double(after.userNanoseconds + after.systemNanoseconds - before.userNanoseconds - before.systemNanoseconds) / 1e9
         return row
     }
 
@@ -309,6 +326,7 @@ final class BenchSession {
             var debugBuild: Bool
             var rows: [BenchRow]
             var runs: [BenchRow]
+            var errors: [String]
             var goals: [String]
         }
         #if DEBUG
@@ -317,7 +335,7 @@ final class BenchSession {
         let debug = false
         #endif
         let report = Report(date: ISO8601DateFormatter().string(from: startedAt), machine: machineLine(),
-                            settings: settingsLine(), debugBuild: debug, rows: rows, runs: runs, goals: goalLines())
+                            settings: settingsLine(), debugBuild: debug, rows: rows, runs: runs, errors: errors, goals: goalLines())
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(report).write(to: URL(fileURLWithPath: path))
