@@ -16,9 +16,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark the driver against h2load on the same embedded target (MB/s, req/s, CPU-s per GB, 10k-stream RSS).",
         discussion: """
-        Scenarios: `64k` and `1m` (GET /bytes/65536 and /bytes/1048576, or any size such as 256KiB) run
-        h2stress then h2load with the same connections × streams, windows and frame size, each against a
-        fresh `h2stress serve` child; `10k-streams` holds 100 connections × 100 paced gRPC server streams
+        Scenarios: `64k` and `1m` (GET /bytes/65536 and /bytes/1048576, or any size such as 256KiB) run \
+        h2stress then h2load with the same connections × streams, windows and frame size, each against a \
+        fresh `h2stress serve` child; `10k-streams` holds 100 connections × 100 paced gRPC server streams \
         on one driver thread and reports the driver process's peak RSS. Use a release build for figures.
         """)
 
