@@ -1,0 +1,28 @@
+import H2Stress
+
+/// One scenario of `h2stress bench`, as written in `--scenarios`.
+enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
+    /// `GET /bytes/<n>` with both clients (`64k`, `1m`, or any size such as `256KiB`).
+    case download(bodyBytes: Int)
+    /// 100 connections × 100 long paced gRPC server streams on one driver thread (`10k-streams`).
+    case manyStreams
+
+    /// Parses `64k`, `1m`, `10k-streams` or a size (`256KiB`); nil when unknown.
+    init?(_ text: String) {
+        switch text.lowercased() {
+        case "10k-streams", "10k": self = .manyStreams
+        case "64k": self = .download(bodyBytes: 65_536)
+        case "1m": self = .download(bodyBytes: 1 << 20)
+        default:
+            guard let size = ByteCount(text), size.bytes >= 1 else { return nil }
+            self = .download(bodyBytes: size.bytes)
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .download(let n): "GET \(ByteCount(bytes: n))"
+        case .manyStreams: "10k streams"
+        }
+    }
+}

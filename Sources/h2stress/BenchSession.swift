@@ -1,0 +1,351 @@
+import Foundation
+import Glibc
+import H2Loop
+import H2Stress
+import H2Wire
+
+/// Runs the scenarios of one `h2stress bench` invocation and keeps their rows.
+///
+/// Threading: used from the command's thread only. The driver runs on its own worker thread
+/// (``Driver/run(_:target:control:progress:)``); targets and h2load are child processes.
+final class BenchSession {
+    let command: BenchCommand
+    let control: RunControl
+    /// This binary (run as `serve` for the target).
+    let executable: String
+    /// The h2load executable, nil when not installed.
+    let h2loadPath: String?
+    /// One row per client and scenario: the median over the repeats.
+    private(set) var rows: [BenchRow] = []
+    /// Every single run, in the order run.
+    private(set) var runs: [BenchRow] = []
+    /// Runs that failed but did not stop the scenario (h2load errors).
+    private(set) var errors: [String] = []
+    /// The 10k-streams check, when that scenario ran.
+    private var manyStreamsCheck: (open: Int, rssBytes: Int, ok: Bool)?
+    private let startedAt = Date()
+
+    /// Streams and connections of the 10k scenario.
+    static let manyConnections = 100
+    static let manyStreamsPerConnection = 100
+
+    init(command: BenchCommand, control: RunControl, executable: String, h2loadPath: String?) {
+        self.command = command
+        self.control = control
+        self.executable = executable
+        self.h2loadPath = h2loadPath
+    }
+
+    private var streamWindow: Int { (1 << command.windowBits) - 1 }
+    private var connectionWindow: Int { (1 << command.connectionWindowBits) - 1 }
+    private var maxFrameSize: Int { command.maxFrameSize.bytes }
+    private var serverLifetime: TimeSpan { command.warmup + command.duration + .seconds(60) }
+
+    // MARK: Scenarios
+
+    /// Runs one scenario and appends its rows.
+    func run(_ scenario: BenchScenario) throws(BenchError) {
+        switch scenario {
+        case .download(let size):
+            var ours: [BenchRow] = []
+            var theirs: [BenchRow] = []
+            for round in 0..<command.repeats where !control.isInterrupted {
+                // Alternate who goes first so a drifting machine load does not favour one client.
+                let h2loadFirst = round % 2 == 1 && h2loadPath != nil
+                let tag = command.repeats > 1 ? " (run \(round + 1)/\(command.repeats))" : ""
+                if h2loadFirst {
+                    Terminal.note("\(scenario): h2load\(tag) …")
+                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
+                }
+                guard !control.isInterrupted else { break }
+                Terminal.note("\(scenario): h2stress\(tag) …")
+                ours.append(try driverDownload(scenario: scenario, size: size))
+                if !h2loadFirst && h2loadPath != nil && !control.isInterrupted {
+                    Terminal.note("\(scenario): h2load\(tag) …")
+                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
+                }
+            }
+            runs += ours + theirs
+            guard var summary = Self.median(ours) else { return }
+            if let other = Self.median(theirs) {
+                if let a = summary.cpuSecondsPerGB, let b = other.cpuSecondsPerGB, b > 0 { summary.ratioToH2load = a / b }
+                rows.append(summary)
+                rows.append(other)
+            } else {
+                rows.append(summary)
+            }
+        case .manyStreams:
+            Terminal.note("\(scenario): h2stress, \(Self.manyConnections) connections × \(Self.manyStreamsPerConnection) streams …")
+            let row = try driverManyStreams(scenario: scenario)
+            runs.append(row)
+            rows.append(row)
+        }
+    }
+
+    /// Runs h2load once; a failure is printed and remembered in ``errors`` so the h2stress rows
+    /// of the scenario are still reported.
+    private func h2loadAttempt(scenario: BenchScenario, size: Int) -> BenchRow? {
+        do {
+            return try h2loadDownload(scenario: scenario, size: size)
+        } catch {
+            Terminal.error("\(scenario): \(error)")
+            errors.append("\(scenario): \(error)")
+            return nil
+        }
+    }
+
+    private func startTarget() throws(BenchError) -> ServeProcess {
+        try ServeProcess.start(executable: executable, threads: command.serverThreads, maxFrameSize: maxFrameSize,
+                               maxConcurrentStreams: 1000, lifetime: serverLifetime)
+    }
+
+    private func clientSettings() -> HTTP2Settings {
+        var s = HTTP2Settings()
+        s.initialWindowSize = streamWindow
+        s.connectionWindowSize = connectionWindow
+        s.maxFrameSize = maxFrameSize
+        return s
+    }
+
+    private func driverDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
+        let server = try startTarget()
+        let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false)
+        let options = Driver.Options(
+            threads: 1, connections: command.connections, streamsPerConnection: command.streams, plans: [plan], weights: [1],
+            settings: clientSettings(), warmupNanoseconds: command.warmup.nanoseconds,
+            durationNanoseconds: command.duration.nanoseconds, rxTimestamps: command.rxTimestamps)
+        ProcessUsage.resetPeakRSS()
+        let before = ProcessUsage.current()
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let after = ProcessUsage.current()
+        let peak = Int(after.peakRSSBytes)
+        let served = server.stop()
+        let m = result.measurements
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2stress", measuredSeconds: result.measuredSeconds,
+            bodyBytes: m.bytesReceived, megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+            requestsPerSecond: Self.rate(Double(m.outcomes.complete), result.measuredSeconds),
+            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil, peakRSSBytes: peak,
+            serverCPUSeconds: served.exit.cpuSeconds, failures: m.outcomes.failed + m.connectionErrors.count)
+        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
+        if m.outcomes.failed > 0 { row.notes.append("\(m.outcomes.failed) streams did not complete cleanly") }
+        row.processCPUSeconds = Double(after.userNanoseconds + after.systemNanoseconds - before.userNanoseconds - before.systemNanoseconds) / 1e9
+        return row
+    }
+
+    private func h2loadDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
+        guard let h2loadPath else { throw BenchError("h2load is not installed") }
+        let server = try startTarget()
+        let arguments = [
+            "-t", "1", "-c", String(command.connections), "-m", String(command.streams),
+            "-D", "\(command.duration.nanoseconds / 1_000_000)ms",
+            "--warm-up-time=\(command.warmup.nanoseconds / 1_000_000)ms",
+            "-w", String(command.windowBits), "-W", String(command.connectionWindowBits), "-f", String(maxFrameSize),
+            "http://127.0.0.1:\(server.port)/bytes/\(size)",
+        ]
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(executable: h2loadPath, arguments: arguments)
+        } catch {
+            _ = server.stop()
+            throw error
+        }
+        let bound = MonotonicClock.now() + command.warmup.nanoseconds + command.duration.nanoseconds + 30_000_000_000
+        let exit = child.wait(deadline: bound)
+        let served = server.stop()
+        guard let summary = H2LoadSummary(output: child.outputText) else {
+            let tail = child.outputText.split(separator: "\n").suffix(5).joined(separator: " / ")
+            throw BenchError("h2load gave no summary (exit \(exit.exitCode.map(String.init) ?? "signal \(exit.signal ?? 0)")\(exit.killedAfterDeadline ? ", killed after overrunning" : "")): \(tail)")
+        }
+        let seconds = command.duration.seconds
+        let body = summary.bodyBytesMainDuration(maxFrameSize: maxFrameSize)
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2load", measuredSeconds: seconds, bodyBytes: body,
+            megabytesPerSecond: Double(body) / seconds / 1e6, requestsPerSecond: summary.requestsPerSecond,
+            cpuUserSeconds: exit.userSeconds, cpuSystemSeconds: exit.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
+            peakRSSBytes: exit.peakRSSBytes, serverCPUSeconds: served.exit.cpuSeconds,
+            failures: summary.requestsFailed)
+        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        if !exit.succeeded { row.notes.append("h2load exit \(exit.exitCode.map(String.init) ?? "signal \(exit.signal ?? 0)")") }
+        row.notes.append("h2load " + arguments.dropLast().joined(separator: " ") + " …/bytes/\(size)")
+        return row
+    }
+
+    /// 100 × 100 paced gRPC server streams (1 KiB every 250 ms) that outlive the run, so every
+    /// stream opened is still open at the end: open = started = unfinished = 10,000 proves they
+    /// were all concurrently open.
+    private func driverManyStreams(scenario: BenchScenario) throws(BenchError) -> BenchRow {
+        let server = try startTarget()
+        let interval = TimeSpan.milliseconds(250)
+        let messages = Int(command.duration.nanoseconds / interval.nanoseconds) + 20
+        let spec = ServerStreamSpec(messages: messages, size: .kibibytes(1), interval: interval)
+        let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: false)
+        var settings = HTTP2Settings()
+        settings.initialWindowSize = 65_535
+        settings.connectionWindowSize = 1 << 20
+        let options = Driver.Options(
+            threads: 1, connections: Self.manyConnections, streamsPerConnection: Self.manyStreamsPerConnection,
+            plans: [plan], weights: [1], settings: settings, warmupNanoseconds: 0,
+            durationNanoseconds: command.duration.nanoseconds, rxTimestamps: command.rxTimestamps)
+        ProcessUsage.resetPeakRSS()
+        let baseline = Int(ProcessUsage.current().peakRSSBytes)
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let peak = Int(ProcessUsage.current().peakRSSBytes)
+        let served = server.stop()
+        let m = result.measurements
+        let wanted = Self.manyConnections * Self.manyStreamsPerConnection
+        let ok = m.streamsStarted == wanted && m.outcomes.unfinished == wanted && m.outcomes.failed == 0
+            && m.connectionsOpened == Self.manyConnections
+        manyStreamsCheck = (m.outcomes.unfinished, peak, ok)
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2stress", measuredSeconds: result.measuredSeconds,
+            bodyBytes: m.bytesReceived, megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+            requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
+            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil, peakRSSBytes: peak,
+            serverCPUSeconds: served.exit.cpuSeconds, failures: m.outcomes.failed + m.connectionErrors.count)
+        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        row.notes.append("\(m.connectionsOpened) connections, \(m.streamsStarted) streams started, \(m.outcomes.unfinished) still open at the end, \(m.outcomes.failed) failed; req/s column = gRPC messages/s (1 KiB every 250 ms per stream)")
+        row.notes.append("process RSS before the scenario \(Self.megabytes(baseline)) MB, peak during it \(Self.megabytes(peak)) MB (server is a separate process)")
+        row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
+        return row
+    }
+
+    /// The per-metric median of `runs` (each figure's own median; RSS: the maximum), with the
+    /// spread of MB/s and CPU-s/GB in a note. The first run's notes are kept.
+    private static func median(_ runs: [BenchRow]) -> BenchRow? {
+        guard var row = runs.first else { return nil }
+        guard runs.count > 1 else { return row }
+        func mid(_ values: [Double]) -> Double {
+            let v = values.sorted()
+            return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
+        }
+        row.measuredSeconds = mid(runs.map(\.measuredSeconds))
+        row.bodyBytes = Int(mid(runs.map { Double($0.bodyBytes) }))
+        row.megabytesPerSecond = mid(runs.map(\.megabytesPerSecond))
+        row.requestsPerSecond = mid(runs.map(\.requestsPerSecond))
+        row.cpuUserSeconds = mid(runs.map(\.cpuUserSeconds))
+        row.cpuSystemSeconds = mid(runs.map(\.cpuSystemSeconds))
+        let served = runs.compactMap(\.bytesServedWholeRun)
+        row.bytesServedWholeRun = served.count == runs.count ? Int(mid(served.map(Double.init))) : nil
+        let perGB = runs.compactMap(\.cpuSecondsPerGB)
+        row.cpuSecondsPerGB = perGB.count == runs.count ? mid(perGB) : nil
+        row.peakRSSBytes = runs.map(\.peakRSSBytes).max() ?? 0
+        let server = runs.compactMap(\.serverCPUSeconds)
+        row.serverCPUSeconds = server.count == runs.count ? mid(server) : nil
+        row.failures = runs.reduce(0) { $0 + $1.failures }
+        let mbs = runs.map(\.megabytesPerSecond)
+        var spread = String(format: "median of %d runs: MB/s %.0f–%.0f", runs.count, mbs.min()!, mbs.max()!)
+        if let lo = perGB.min(), let hi = perGB.max() { spread += String(format: ", CPU-s/GB %.3f–%.3f", lo, hi) }
+        row.notes.insert(spread, at: 0)
+        return row
+    }
+
+    private static func rate(_ count: Double, _ seconds: Double) -> Double { seconds > 0 ? count / seconds : 0 }
+    private static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
+
+    // MARK: Output
+
+    /// `machine: 2 cores (CPU model), Linux 6.x, nghttp2 1.52.0, load average 1.2 (1 min)`.
+    func machineLine() -> String {
+        let env = EnvironmentInfo.current(nghttp2Version: nghttp2VersionString())
+        var load = [Double](repeating: 0, count: 3)
+        let loadText = getloadavg(&load, 3) == 3 ? String(format: "%.2f", load[0]) : "?"
+        return "machine: \(env.cores) cores (\(Self.cpuModel())), \(env.kernel), \(env.os), nghttp2 \(env.nghttp2Version), load average \(loadText) (1 min) at start"
+    }
+
+    /// The settings both clients share.
+    func settingsLine() -> String {
+        "settings (both clients): \(command.connections) connections × \(command.streams) streams, 1 client thread, "
+            + "stream window 2^\(command.windowBits)-1, connection window 2^\(command.connectionWindowBits)-1, "
+            + "max frame \(command.maxFrameSize), warm-up \(command.warmup), measured \(command.duration), "
+            + "\(command.repeats) run\(command.repeats == 1 ? "" : "s") each (table: medians); "
+            + "target `h2stress serve` child, \(command.serverThreads) thread\(command.serverThreads == 1 ? "" : "s"); "
+            + "driver rx timestamps \(command.rxTimestamps ? "on" : "off")"
+    }
+
+    /// The aligned table of every row, then each row's notes.
+    func table() -> String {
+        let header = ["scenario", "client", "MB/s", "req/s", "CPU s", "CPU-s/GB", "×h2load", "RSS MB", "server CPU s", "failed"]
+        var cells: [[String]] = [header]
+        for r in rows {
+            cells.append([
+                r.scenario, r.client, String(format: "%.1f", r.megabytesPerSecond), String(format: "%.0f", r.requestsPerSecond),
+                String(format: "%.2f", r.cpuSeconds), r.cpuSecondsPerGB.map { String(format: "%.3f", $0) } ?? "–",
+                r.ratioToH2load.map { String(format: "%.2f", $0) } ?? "",
+                Self.megabytes(r.peakRSSBytes), r.serverCPUSeconds.map { String(format: "%.2f", $0) } ?? "–", String(r.failures),
+            ])
+        }
+        let widths = header.indices.map { c in cells.map { $0[c].count }.max() ?? 0 }
+        var lines: [String] = []
+        for (i, row) in cells.enumerated() {
+            let padded = row.enumerated().map { c, text in
+                let pad = String(repeating: " ", count: widths[c] - text.count)
+                return c < 2 ? text + pad : pad + text
+            }
+            lines.append(padded.joined(separator: "  "))
+            if i == 0 { lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
+        }
+        for r in rows where !r.notes.isEmpty {
+            for note in r.notes { lines.append("  [\(r.scenario), \(r.client)] \(note)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The issue's goals, each met or missed, with the margin.
+    func goalLines() -> [String] {
+        var lines = ["goals:"]
+        for r in rows where r.client == "h2stress" {
+            guard let ratio = r.ratioToH2load else { continue }
+            let verdict = ratio <= 1.0 ? "met" : String(format: "MISSED by %.0f%%", (ratio - 1) * 100)
+            let later = ratio <= 0.8 ? "; later goal ≤ 0.8× met" : ""
+            lines.append(String(format: "  CPU-s/GB h2stress ≤ 1.0× h2load, %@: %.2f× — %@%@", r.scenario, ratio, verdict, later))
+        }
+        if let r = rows.first(where: { $0.client == "h2stress" && $0.scenario == BenchScenario.download(bodyBytes: 65_536).description }) {
+            let verdict = r.megabytesPerSecond >= 1500 ? "met" : String(format: "MISSED by %.0f%%", (1 - r.megabytesPerSecond / 1500) * 100)
+            lines.append(String(format: "  ≥ 1500 MB/s on 64 KiB bodies with 1 driver thread: %.0f MB/s — %@", r.megabytesPerSecond, verdict))
+        }
+        if let check = manyStreamsCheck {
+            let rssOK = check.rssBytes <= 256_000_000
+            lines.append("  10,000 concurrent streams with driver RSS ≤ 256 MB: \(check.open) open at the end, peak RSS \(Self.megabytes(check.rssBytes)) MB — "
+                         + (check.ok && rssOK ? "met" : (check.ok ? "RSS over budget" : "not all streams were open")))
+        }
+        if lines.count == 1 { lines.append("  (no goal could be evaluated)") }
+        return lines
+    }
+
+    /// Writes the machine, settings, rows and goal verdicts as JSON.
+    func writeJSON(to path: String) throws {
+        struct Report: Encodable {
+            var date: String
+            var machine: String
+            var settings: String
+            var debugBuild: Bool
+            var rows: [BenchRow]
+            var runs: [BenchRow]
+            var errors: [String]
+            var goals: [String]
+        }
+        #if DEBUG
+        let debug = true
+        #else
+        let debug = false
+        #endif
+        let report = Report(date: ISO8601DateFormatter().string(from: startedAt), machine: machineLine(),
+                            settings: settingsLine(), debugBuild: debug, rows: rows, runs: runs, errors: errors, goals: goalLines())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: path))
+    }
+
+    private static func cpuModel() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let value = line.split(separator: ":", maxSplits: 1).last { return value.trimmingCharacters(in: .whitespaces) }
+        }
+        return "unknown CPU"
+    }
+}
