@@ -11,7 +11,9 @@ import H2Wire
 final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler {
     enum State { case idle, connecting, open, closed }
 
-    unowned let worker: DriverWorker
+    /// `unowned(unsafe)`: the worker owns its connections and outlives them (it drops them
+    /// before it returns), and the checked form cost ~3% of user CPU per callback.
+    unowned(unsafe) let worker: DriverWorker
     /// Connection number within the cell (for failure records).
     let index: Int
     private(set) var state = State.idle

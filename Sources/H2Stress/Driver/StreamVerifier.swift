@@ -182,6 +182,10 @@ public struct StreamVerifier {
     /// connection lost, deadline) name *why* data stopped; for streams that ended "cleanly",
     /// integrity problems come first, then a non-OK status, then missing data (truncation).
     public func verdict(_ closure: StreamClosure) -> StreamVerdict {
+        // The complete case is the hot one: decide it before building any text.
+        if case .closed(errorCode: 0, _) = closure, isComplete {
+            return StreamVerdict(outcome: .complete, detail: "", errorCode: nil)
+        }
         let progress = progressText
         switch closure {
         case .deadline:
@@ -242,7 +246,7 @@ public struct StreamVerifier {
     public var isComplete: Bool {
         guard integrityProblem == nil, sawEndStream, let s = httpStatus, (200..<300).contains(s) else { return false }
         switch plan.framing {
-        case .http: return bytesReceived == plan.expectedBytes
+        case .http: return bytesReceived == plan.expectedBytes && (contentLength == nil || contentLength == plan.expectedBytes)
         case .grpc: return grpcStatus == 0 && !reader.midMessage && messagesReceived == plan.expectedMessages
         }
     }
