@@ -82,7 +82,7 @@ struct BenchCommand: ParsableCommand {
         for part in scenarios.split(separator: ",") {
             let name = part.trimmingCharacters(in: .whitespaces)
             guard let scenario = BenchScenario(name) else {
-                throw ValidationError("`--scenarios`: unknown scenario `\(name)`; write 64k, 1m, a size such as 256KiB, or 10k-streams")
+                throw ValidationError("`--scenarios`: unknown scenario `\(name)`; write 64k, 1m, a size such as 256KiB, 10k-streams, overhead or idle-wake")
             }
             list.append(scenario)
         }

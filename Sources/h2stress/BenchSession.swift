@@ -23,6 +23,10 @@ final class BenchSession {
     private(set) var errors: [String] = []
     /// The 10k-streams check, when that scenario ran.
     private var manyStreamsCheck: (open: Int, rssBytes: Int, ok: Bool)?
+    /// Overhead scenario: median CPU-s/GB with measurement on and off.
+    private var overheadCheck: (on: Double, off: Double)?
+    /// Idle-wake scenario: wakePoll p50 and p99 in µs.
+    private var idleWakeCheck: (p50: Double, p99: Double, dispatchP50: Double)?
     private let startedAt = Date()
 
     /// Streams and connections of the 10k scenario.
@@ -74,6 +78,28 @@ final class BenchSession {
             } else {
                 rows.append(summary)
             }
+        case .overhead:
+            var on: [BenchRow] = []
+            var off: [BenchRow] = []
+            for round in 0..<max(command.repeats, 3) where !control.isInterrupted {
+                // Alternate the order so drifting machine load favours neither side.
+                for measured in (round % 2 == 0 ? [true, false] : [false, true]) where !control.isInterrupted {
+                    Terminal.note("\(scenario): measurement \(measured ? "on" : "off") (run \(round + 1)) …")
+                    let row = try driverOverhead(scenario: scenario, measured: measured)
+                    if measured { on.append(row) } else { off.append(row) }
+                }
+            }
+            runs += on + off
+            if let a = Self.median(on), let b = Self.median(off) {
+                rows.append(a)
+                rows.append(b)
+                if let x = a.cpuSecondsPerGB, let y = b.cpuSecondsPerGB { overheadCheck = (x, y) }
+            }
+        case .idleWake:
+            Terminal.note("\(scenario): 4 connections × 16 paced streams …")
+            let row = try driverIdleWake(scenario: scenario)
+            runs.append(row)
+            rows.append(row)
         case .manyStreams:
             Terminal.note("\(scenario): h2stress, \(Self.manyConnections) connections × \(Self.manyStreamsPerConnection) streams …")
             let row = try driverManyStreams(scenario: scenario)
@@ -214,6 +240,66 @@ final class BenchSession {
         return row
     }
 
+    /// 64 KiB gRPC messages (32 per stream, no pacing) on 10 × 100 streams; `measured` turns on
+    /// stamps + their verification, kernel RX timestamps and frame traces (all off otherwise).
+    private func driverOverhead(scenario: BenchScenario, measured: Bool) throws(BenchError) -> BenchRow {
+        let server = try startTarget()
+        let spec = ServerStreamSpec(messages: 32, size: .kibibytes(64), interval: .zero)
+        let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: measured)
+        var options = Driver.Options(
+            threads: 1, connections: command.connections, streamsPerConnection: command.streams, plans: [plan], weights: [1],
+            settings: clientSettings(), warmupNanoseconds: command.warmup.nanoseconds,
+            durationNanoseconds: command.duration.nanoseconds, rxTimestamps: measured)
+        options.frameTrace = measured
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let served = server.stop()
+        let m = result.measurements
+        var row = BenchRow(
+            scenario: scenario.description, client: measured ? "h2stress (measurement on)" : "h2stress (measurement off)",
+            measuredSeconds: result.measuredSeconds, bodyBytes: m.bytesReceived,
+            megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+            requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
+            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
+            peakRSSBytes: Int(ProcessUsage.current().peakRSSBytes), serverCPUSeconds: served.exit.cpuSeconds,
+            failures: m.outcomes.failed + m.connectionErrors.count)
+        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        row.notes.append("req/s column = gRPC messages/s; \(m.outcomes.integrity) integrity failures")
+        return row
+    }
+
+    /// 4 connections × 16 gRPC server streams of 100 B messages every 10 ms on an otherwise idle
+    /// machine: how long ready data waits for the driver thread (`wakePoll`).
+    private func driverIdleWake(scenario: BenchScenario) throws(BenchError) -> BenchRow {
+        let server = try startTarget()
+        let interval = TimeSpan.milliseconds(10)
+        let messages = Int(command.duration.nanoseconds / interval.nanoseconds) + 200
+        let spec = ServerStreamSpec(messages: messages, size: ByteCount(bytes: 100), interval: interval)
+        let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: true)
+        let options = Driver.Options(
+            threads: 1, connections: 4, streamsPerConnection: 16, plans: [plan], weights: [1],
+            settings: clientSettings(), warmupNanoseconds: command.warmup.nanoseconds,
+            durationNanoseconds: command.duration.nanoseconds, rxTimestamps: true)
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let served = server.stop()
+        let m = result.measurements
+        let poll = m.wakePoll.summary()
+        let dispatch = m.wakeDispatch.summary()
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2stress", measuredSeconds: result.measuredSeconds,
+            bodyBytes: m.bytesReceived, megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+            requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
+            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
+            peakRSSBytes: Int(ProcessUsage.current().peakRSSBytes), serverCPUSeconds: served.exit.cpuSeconds,
+            failures: m.outcomes.failed + m.connectionErrors.count)
+        row.notes.append(String(format: "wakePoll µs: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f (%llu wakes); wakeDispatch p50 %.1f µs; delivery p50 %.1f µs",
+                                poll.p50, poll.p90, poll.p99, poll.max, poll.count, dispatch.p50, m.delivery.summary().p50))
+        row.notes.append("\(m.readsWithTimestamp) reads with a kernel timestamp, \(m.readsWithoutTimestamp) without; req/s column = messages/s")
+        if poll.count > 0 { idleWakeCheck = (poll.p50, poll.p99, dispatch.p50) }
+        return row
+    }
+
     /// The per-metric median of `runs` (each figure's own median; RSS: the maximum), with the
     /// spread of MB/s and CPU-s/GB in a note. The first run's notes are kept.
     private static func median(_ runs: [BenchRow]) -> BenchRow? {
@@ -312,6 +398,14 @@ final class BenchSession {
             let rssOK = check.rssBytes <= 256_000_000
             lines.append("  10,000 concurrent streams with driver RSS ≤ 256 MB: \(check.open) open at the end, peak RSS \(Self.megabytes(check.rssBytes)) MB — "
                          + (check.ok && rssOK ? "met" : (check.ok ? "RSS over budget" : "not all streams were open")))
+        }
+        if let check = overheadCheck, check.off > 0 {
+            let overhead = (check.on / check.off - 1) * 100
+            lines.append(String(format: "  measurement overhead (stamps + verification + timestamps + frame traces) ≤ 5%% of CPU-s/GB: %+.1f%% — %@",
+                                overhead, overhead <= 5 ? "met" : "MISSED"))
+        }
+        if let check = idleWakeCheck {
+            lines.append(String(format: "  idle wakePoll p50 ≤ 20 µs: %.1f µs (p99 %.1f µs) — %@", check.p50, check.p99, check.p50 <= 20 ? "met" : "MISSED"))
         }
         if lines.count == 1 { lines.append("  (no goal could be evaluated)") }
         return lines
