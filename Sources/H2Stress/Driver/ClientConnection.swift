@@ -475,7 +475,10 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             }
             messages += 1
             s.consumer?.completed(wireBytes: GRPCFrame.prefixLength + length)
-            guard s.measured else { return }
+            // Message-level figures belong to the measured *window* (a long stream opened
+            // during warm-up still delivers measured messages); stream-level figures belong
+            // to streams *started* in the window.
+            guard measuring else { return }
             if s.lastMessageTime != 0 || messages > 1 {
                 m.measurements.messageGap.record(nanoseconds: messages == 1 ? now &- s.lastMessageTime : 0)
             }
@@ -485,7 +488,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         if s.verifier.plan.framing == .http {
             // A plain HTTP body is handed to its consumer chunk by chunk.
             s.consumer?.completed(wireBytes: bytes.count)
-            if s.measured && rx != 0 {
+            if measuring && rx != 0 {
                 let real = MonotonicClock.realtimeNanoseconds()
                 if real > rx { worker.measurements.wakeDispatch.record(nanoseconds: real &- rx) }
             }
