@@ -218,7 +218,7 @@ extension HTMLReport {
             let rateChart = SVGLineChart(
                 identifier: "series-rate", title: "MB/s", xLabels: labels, xTitle: "second", yTitle: "MB/s",
                 series: [.init(name: "\(cell.id) MB/s", values: rate, style: colour)],
-                width: 290, plotHeight: 110, showsLegend: false, markersOnEveryPoint: seconds <= 30, sharedScale: rateScale)
+                width: 280, plotHeight: 110, showsLegend: false, markersOnEveryPoint: seconds <= 30, sharedScale: rateScale)
             out += "<figure data-cell=\"\(SVGMarkup.escaped(cell.id))\"><h3><code>\(SVGMarkup.escaped(cell.id))</code></h3>"
             out += rateChart.markup()
             if cell.wake.available, wake.contains(where: { $0 != nil }) {
@@ -226,7 +226,7 @@ extension HTMLReport {
                     identifier: "series-wake", title: "wake p99", xLabels: labels, xTitle: "second", yTitle: "log scale",
                     logarithmic: true, format: { SVGMarkup.duration(micros: $0) },
                     series: [.init(name: "\(cell.id) wake p99", values: wake, style: SVGPalette.series(5))],
-                    width: 290, plotHeight: 110, showsLegend: false, markersOnEveryPoint: seconds <= 30, sharedScale: wakeScale)
+                    width: 280, plotHeight: 110, showsLegend: false, markersOnEveryPoint: seconds <= 30, sharedScale: wakeScale)
                 out += wakeChart.markup()
             } else {
                 let reason = cell.wake.available ? "no wake value in any second" : (cell.wake.note ?? "not measured")
