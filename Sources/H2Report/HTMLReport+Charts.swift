@@ -38,7 +38,8 @@ extension HTMLReport {
         let otherVaries = Set(run.cells.map { $0[keyPath: other] }).count > 1
         var result: [ScalingLine] = []
         for cell in run.cells {
-            let name = otherVaries ? "\(cell.variant) · \(otherName) \(cell[keyPath: other])" : cell.variant
+            let value = cell[keyPath: other]
+            let name = otherVaries ? "\(cell.variant) · \(otherName) \(value == 0 ? "n/a" : String(value))" : cell.variant
             if let index = result.firstIndex(where: { $0.name == name }) {
                 result[index].cells.append(cell)
             } else {
@@ -134,7 +135,7 @@ extension HTMLReport {
             var caption = "Kernel receive timestamp → first read of the wake; p99 solid, p50 dotted, one colour per variant"
             caption += repeats ? "; median of the repeats." : "."
             if !missing.isEmpty {
-                caption += " n/a (no kernel receive timestamps) for: " + missing.joined(separator: ", ") + "."
+                caption += " n/a (no wake figures) for: " + missing.joined(separator: ", ") + "."
             }
             out += figure(wake.markup(), caption: caption)
         }
@@ -158,7 +159,7 @@ extension HTMLReport {
                 : "\(NumberText.grouped(cell.streams.total)) streams" + (notable.isEmpty ? ", all complete" : ": " + notable.joined(separator: ", "))
             return SVGStackedBarChart.Row(label: cell.id, counts: counts, annotation: annotation)
         }
-        let chart = SVGStackedBarChart(identifier: "outcomes", title: "Stream outcomes per cell", categories: categories, rows: rows, width: 1200)
+        let chart = SVGStackedBarChart(identifier: "outcomes", title: "Stream outcomes per cell", categories: categories, rows: rows, width: 1180)
         return figure(chart.markup(), caption: "Share of each cell's streams per outcome. A non-zero count is drawn at least "
             + "\(SVGMarkup.compact(SVGStackedBarChart.minimumSegmentWidth)) px wide so that rare failures stay visible; exact counts in the tooltips and on the right. "
             + "truncated = ended as if successful with data missing.")

@@ -190,9 +190,9 @@ public enum HTMLReport {
     .status-interrupted, .status-running { color: #8A6100; font-weight: 600; }
     .status-failed { color: #B34700; font-weight: 700; }
     .table-wrap { overflow-x: auto; background: #FFF; border: 1px solid #DDD; border-radius: 4px; }
-    table { border-collapse: collapse; font-size: 12.5px; white-space: nowrap; }
-    th, td { padding: 3px 8px; border-bottom: 1px solid #EEE; text-align: left; }
-    th { background: #F0F0F0; position: sticky; top: 0; }
+    table { border-collapse: collapse; font-size: 12px; white-space: nowrap; }
+    th, td { padding: 3px 6px; border-bottom: 1px solid #EEE; text-align: left; }
+    th { background: #F0F0F0; white-space: normal; vertical-align: bottom; min-width: 3.5em; }
     .num { text-align: right; font-variant-numeric: tabular-nums; }
     tbody tr:hover { background: #F5F9FF; }
     .legend-text { color: #555; font-size: 12.5px; }

@@ -41,7 +41,6 @@ struct SVGStackedBarChart {
     private let barHeight = 16.0
     private let rowGap = 6.0
     private let titleHeight = 26.0
-    private let annotationWidth = 300.0
 
     /// Widths of the segments of one bar of `total` px: proportional to the counts, non-zero counts at least
     /// ``minimumSegmentWidth``, the widest segment shrunk to keep the sum at `total`.
@@ -60,6 +59,7 @@ struct SVGStackedBarChart {
     func markup() -> String {
         let c = SVGMarkup.coordinate
         let labelWidth = min(280, max(80, (rows.map { SVGLegend.textWidth($0.label) }.max() ?? 0) + 12))
+        let annotationWidth = min(460, max(160, (rows.map { SVGLegend.textWidth($0.annotation) }.max() ?? 0) + 16))
         let barLeft = labelWidth
         let barWidth = max(120, width - labelWidth - annotationWidth)
         let legend = SVGLegend(entries: categories.map {
