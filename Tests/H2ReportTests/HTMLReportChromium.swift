@@ -16,10 +16,13 @@ struct HTMLReportChromium {
         var status: Int32
     }
 
-    /// The browser executable: `$H2STRESS_CHROMIUM`, else the first of `chromium`, `chromium-browser` on `PATH`.
+    /// The browser executable: `$H2STRESS_CHROMIUM` when set (`nil` if that is not an executable file), else the
+    /// first of `chromium`, `chromium-browser` on `PATH`.
     static let executable: String? = {
         let environment = ProcessInfo.processInfo.environment
-        if let path = environment["H2STRESS_CHROMIUM"], !path.isEmpty { return path }
+        if let path = environment["H2STRESS_CHROMIUM"], !path.isEmpty {
+            return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+        }
         for directory in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             for name in ["chromium", "chromium-browser"] {
                 let candidate = "\(directory)/\(name)"
