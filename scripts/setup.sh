@@ -24,7 +24,7 @@ apt_installed() {
 
 # --- Debian packages ---------------------------------------------------------------
 missing_apt=()
-for pkg in libnghttp2-dev pkg-config nghttp2-client nghttp2-server; do
+for pkg in libnghttp2-dev pkg-config nghttp2-client nghttp2-server chromium; do  # chromium: report.html browser test
     apt_installed "$pkg" || missing_apt+=("$pkg")
 done
 if ! command -v python3 >/dev/null 2>&1; then

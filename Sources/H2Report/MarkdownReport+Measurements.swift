@@ -54,6 +54,20 @@ extension MarkdownReport {
 
     static func flowControl(_ run: RunResult) -> String {
         guard !run.cells.isEmpty else { return "" }
+        return "\n## Flow control and consumers\n\n" + flowControlTable(run).markdown()
+            + "\n" + flowControlLegend + "\n"
+    }
+
+    /// What the columns of ``flowControlTable(_:)`` mean (one paragraph, Markdown emphasis).
+    static let flowControlLegend = "*0-win s*: seconds the driver's receive window sat at zero (streams: summed over open streams; "
+        + "conn: summed over connections with a stream open). *streams at 0* / *per-stream p99*: streams whose "
+        + "window hit zero and their zero-window time. *WU*: WINDOW_UPDATE frames and increment bytes the driver "
+        + "sent. *srv … stalls*: embedded server episodes with data ready and the stream's (or the connection's) "
+        + "send window ≤ 0, with p99 duration; n/a = the target does not report them. *consumer delay s*: time slow "
+        + "consumers spent delaying, summed over streams."
+
+    /// The flow-control and consumer figures, one row per cell (shared with ``HTMLReport``).
+    static func flowControlTable(_ run: RunResult) -> TextTable {
         var table = TextTable([
             .init(title: "cell", alignment: .left),
             .init(title: "stream 0-win s", alignment: .right),
@@ -93,13 +107,7 @@ extension MarkdownReport {
                 NumberText.fixed(cell.consumers.delaySeconds, decimals: 3),
             ])
         }
-        return "\n## Flow control and consumers\n\n" + table.markdown()
-            + "\n*0-win s*: seconds the driver's receive window sat at zero (streams: summed over open streams; "
-            + "conn: summed over connections with a stream open). *streams at 0* / *per-stream p99*: streams whose "
-            + "window hit zero and their zero-window time. *WU*: WINDOW_UPDATE frames and increment bytes the driver "
-            + "sent. *srv … stalls*: embedded server episodes with data ready and the stream's (or the connection's) "
-            + "send window ≤ 0, with p99 duration; n/a = the target does not report them. *consumer delay s*: time slow "
-            + "consumers spent delaying, summed over streams.\n"
+        return table
     }
 
     static func openLoop(_ run: RunResult) -> String {

@@ -56,7 +56,7 @@ public struct RunDirectory: Sendable {
     /// Path of `report.md` in this directory.
     public var reportFilePath: String { path + "/" + Self.reportFileName }
 
-    /// Writes `run.json` and `report.md` for `run`, each atomically.
+    /// Writes `run.json`, `report.md` and `report.html` for `run`, each atomically.
     public func write(_ run: RunResult) throws {
         let json: Data
         do {
@@ -66,6 +66,7 @@ public struct RunDirectory: Sendable {
         }
         try writeFile(named: Self.runFileName, contents: json)
         try writeFile(named: Self.reportFileName, contents: Data(MarkdownReport.render(run).utf8))
+        try writeFile(named: "report.html", contents: Data(HTMLReport.render(run).utf8))
     }
 
     /// Atomically creates or replaces the file `name` in this directory with `contents`.

@@ -52,7 +52,8 @@ struct RunDirectoryTests {
         #expect(try String(contentsOfFile: directory.reportFilePath, encoding: .utf8) == MarkdownReport.render(run))
         let secondInode = try FileManager.default.attributesOfItem(atPath: directory.runFilePath)[.systemFileNumber] as? Int
         #expect(firstInode != nil && firstInode != secondInode, "a rename installs a new file; an in-place rewrite would keep the inode")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["report.md", "run.json"])
+        #expect(try String(contentsOfFile: directory.path + "/report.html", encoding: .utf8) == HTMLReport.render(run))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["report.html", "report.md", "run.json"])
     }
 
     @Test("a write into a vanished directory throws a ReportError naming the path")
