@@ -87,7 +87,7 @@ extension GateRule {
         case .microseconds, .seconds:
             switch TimeSpan.parse(text) {
             case .failure(let failure):
-                let hint = failure.hint.map { "; \($0)" } ?? ""
+                let hint = Double(text) != nil ? "; add a time unit, e.g. `\(text)ms`" : failure.hint.map { "; \($0)" } ?? ""
                 return .failure(SyntaxError(message: "write a time like `2ms`, `250us` or `1.5s` after the comparison, got `\(text)`\(hint)"))
             case .success(let span):
                 let nanos = Double(span.nanoseconds)
