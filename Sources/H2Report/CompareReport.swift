@@ -52,7 +52,7 @@ public enum CompareReport {
         var out = ""
         let variants = unique(groups.map(\.key.variant))
         if variants.count > 1 {
-            out += "\n\(hashes) Variants side by side\n\n" + methodNote + " Reference: the first variant, `\(variants[0])`.\n"
+            var pairs = ""
             let points = unique(groups.map { [$0.key.threads, $0.key.serverThreads] })
             for point in points {
                 let reference = CompareKey(variant: variants[0], threads: point[0], serverThreads: point[1])
@@ -60,9 +60,12 @@ public enum CompareReport {
                 for variant in variants.dropFirst() {
                     let key = CompareKey(variant: variant, threads: point[0], serverThreads: point[1])
                     guard let cells = groups.first(where: { $0.key == key })?.cells else { continue }
-                    out += "\n\(hashes)# `\(variant)` vs `\(variants[0])` at t\(point[0])/s\(point[1])\n\n"
-                    out += table(baselineTitle: variants[0], candidateTitle: variant, referenceCells, cells)
+                    pairs += "\n\(hashes)# `\(variant)` vs `\(variants[0])` at t\(point[0])/s\(point[1])\n\n"
+                    pairs += table(baselineTitle: variants[0], candidateTitle: variant, referenceCells, cells)
                 }
+            }
+            if !pairs.isEmpty {
+                out += "\n\(hashes) Variants side by side\n\n" + methodNote + " Reference: the first variant, `\(variants[0])`.\n" + pairs
             }
         }
         let threadCounts = unique(groups.map(\.key.threads))
