@@ -9,10 +9,18 @@ public enum MarkdownReport {
     /// Most abnormal streams listed per cell; the rest are summarised as "… and N more".
     public static let failuresShownPerCell = 20
 
-    /// The whole report.
+    /// The whole report, without gate verdicts.
     public static func render(_ run: RunResult) -> String {
+        render(run, gate: nil)
+    }
+
+    /// The whole report: headline (pass/fail, truncations, worst p99 wake latency), run header, gate
+    /// verdicts when `gate` is given, cells, variant comparison and scaling, then the detail sections.
+    public static func render(_ run: RunResult, gate: GateReport?) -> String {
         var out = "# h2stress run `\(run.runID)`\n\n"
+        out += headline(run, gate: gate) + "\n\n"
         out += header(run)
+        out += gateSection(gate)
         out += "\n## Cells\n\n"
         if run.cells.isEmpty {
             out += "No cell has finished yet.\n"
@@ -23,6 +31,7 @@ public enum MarkdownReport {
             out += "dur = stream duration); wake = `wakePoll` in µs; – = nothing recorded; n/a = not measurable (see "
             out += "*Wake latency*). *cpu s* = driver user + system CPU seconds; *RSS MB* = driver peak resident set.\n"
         }
+        out += CompareReport.withinRun(run)
         out += outcomes(run)
         out += wakeLatency(run)
         out += flowControl(run)

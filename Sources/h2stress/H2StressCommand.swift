@@ -10,7 +10,8 @@ struct H2StressCommand: ParsableCommand {
         Exit codes: 0 success, 1 gate failed, 2 the run could not be done, 64 bad usage or profile.
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, CompareCommand.self, GateCommand.self,
+                      ReportCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
 }
 

@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "No live progress line.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("A baseline run (folder or run.json) for the profile's gate rules written with `baseline`.", valueName: "run"))
+    var baseline: String?
+
     func validate() throws {
         if let streams, streams < 1 {
             throw ValidationError("`--streams` must be at least 1, got \(streams)")
@@ -50,6 +53,10 @@ struct RunCommand: ParsableCommand {
                 Terminal.error("profile `\(profile)`: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
+        }
+        let baselineRun = try baseline.map { try GateCommand.loadRun($0).run }
+        if baselineRun == nil, loaded.base.gate.contains(where: \.needsBaseline), !quiet {
+            Terminal.note("note: the profile's gate rules that compare with a baseline are skipped (no `--baseline <run>`)")
         }
         let directory: RunDirectory
         do {
@@ -90,14 +97,27 @@ struct RunCommand: ParsableCommand {
         let result = runner.run(runID: directory.runID)
         progress.finish()
         print(SummaryTable.render(result))
+        var gate: GateReport?
+        if !loaded.base.gate.isEmpty {
+            let report = Gate.evaluate(result, rules: loaded.base.gate, baseline: baselineRun)
+            gate = report
+            do {
+                try GateRunFiles.write(result, gate: report, into: directory)
+            } catch {
+                Terminal.error("could not write the gate files: \(error)")
+            }
+            print(MarkdownReport.headline(result, gate: report).replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: ""))
+            for check in report.failures {
+                print("FAIL  \(check.rule) @ \(check.cell): \(check.message)")
+            }
+        }
         print(directory.path)
 
         if control.isInterrupted { throw ExitCode(130) }
-        let completed = result.cells.reduce(0) { $0 + $1.streams.complete }
-        let started = result.cells.reduce(0) { $0 + $1.streamsStarted }
-        if completed == 0 && started == 0 {
+        if GateCommand.runCouldNotBeDone(result) {
             Terminal.error("no stream could be started: the target was unreachable (see connection errors in \(directory.reportFilePath))")
             throw ExitCode(ExitStatus.runFailed)
         }
+        if let gate, !gate.passed { throw ExitCode(ExitStatus.gateFailed) }
     }
 }

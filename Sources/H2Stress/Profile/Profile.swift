@@ -40,6 +40,9 @@ public struct Profile: Sendable, Hashable, Codable {
     public var rate: Double?
     /// The sweep (resolved: absent lists hold the single base value).
     public var sweep: SweepSpec
+    /// Release-gate rules applied at the end of `run` (and by `h2stress gate`); default `[]`.
+    /// Written as `gate: ["truncated == 0", {rule: "wakePoll.p99 < 2ms", variants: [window-1m]}]`.
+    public var gate: [GateRule] = []
 
     /// Total concurrent streams: `connections × streamsPerConnection`.
     public var concurrentStreams: Int { connections * streamsPerConnection }

@@ -41,6 +41,9 @@ extension ProfileDecoder {
         }
         let repeats = try sweepFields.value("repeats").map { (node) throws(ProfileError) in try int(node, "sweep.repeats", 1...1000) } ?? 1
         let (variants, overlays) = try decodeVariants(sweepFields.value("variants"))
+        let gate = try top.value("gate").map { (node) throws(ProfileError) in
+            try decodeGate(node, "gate", variantNames: variants.isEmpty ? ["default"] : variants.map(\.name))
+        } ?? []
 
         let profile = Profile(
             name: name, description: description, target: target, warmup: warmup, duration: duration,
@@ -48,7 +51,8 @@ extension ProfileDecoder {
             threads: threads, seed: seed, totalStreams: totalStreams, consumers: consumers, rate: rate,
             sweep: SweepSpec(
                 threads: sweepThreads ?? [threads], serverThreads: sweepServerThreads ?? [server.threads],
-                repeats: repeats, variants: variants))
+                repeats: repeats, variants: variants),
+            gate: gate)
         return Decoded(
             profile: profile, threadsGiven: sweepThreads != nil, serverThreadsGiven: sweepServerThreads != nil,
             variantOverlays: overlays, sweepOrigin: sweepNode.origin)
@@ -250,11 +254,14 @@ extension ProfileDecoder {
         guard case .sequence(let items) = node.kind else {
             throw fail(node.origin, path, "`\(path)`: write a list of variants like `- {name: window-64k, client: {streamWindow: 64KiB}}`, got \(node.shownAs)")
         }
-        let allowed = ["name"] + Self.topLevelKeys.filter { $0 != "name" && $0 != "sweep" }
+        let allowed = ["name"] + Self.topLevelKeys.filter { $0 != "name" && $0 != "sweep" && $0 != "gate" }
         var specs: [VariantSpec] = []
         var overlays: [ProfileNode] = []
         for (index, item) in items.enumerated() {
             let itemPath = "\(path)[\(index)]"
+            if let gate = item.entries?.first(where: { $0.key == "gate" }) {
+                throw fail(gate.keyOrigin, itemPath + ".gate", "`\(itemPath)` sets `gate`; write the rule once in the top-level `gate` with `variants: [<name>]`, e.g. `{rule: \"truncated == 0\", variants: [<name>]}`")
+            }
             if let sweep = item.entries?.first(where: { $0.key == "sweep" }) {
                 throw fail(sweep.keyOrigin, itemPath + ".sweep", "`\(itemPath)` sets `sweep`; a variant cannot change the sweep, move these settings to the top-level `sweep`")
             }

@@ -24,7 +24,7 @@ struct ProfileDecoder {
 
     static let topLevelKeys = [
         "name", "description", "target", "warmup", "duration", "connections", "streamsPerConnection",
-        "mix", "client", "server", "threads", "seed", "totalStreams", "consumers", "rate", "sweep",
+        "mix", "client", "server", "threads", "seed", "totalStreams", "consumers", "rate", "sweep", "gate",
     ]
     static let clientKeys = [
         "streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp",

@@ -78,7 +78,7 @@ public enum ProfileLoader {
     }
 
     /// The YAML document as a `ProfileNode`, turning Yams errors into `ProfileError`s.
-    static func compose(yaml: String, file: String) throws(ProfileError) -> ProfileNode {
+    static func compose(yaml: String, file: String, requireMapping: Bool = true) throws(ProfileError) -> ProfileNode {
         let node: Yams.Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -94,6 +94,7 @@ public enum ProfileLoader {
             yams: node, origin: { line in line.map { .file(line: $0) } ?? .none },
             keyError: { line, message in ProfileError(file: file, line: line, field: "", message: message) })
         guard case .mapping = root.kind else {
+            if !requireMapping { return root }
             throw ProfileError(file: file, line: root.origin.line, field: "",
                                message: "write the profile as a mapping of fields such as `name:`, `duration:` and `mix:`, got \(root.shownAs)")
         }
