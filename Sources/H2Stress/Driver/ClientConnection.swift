@@ -180,7 +180,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
         let measured = intendedStart >= worker.config.measureStart
         var stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id),
-                                  startTime: intendedStart, measured: measured)
+                                  startTime: intendedStart, submitTime: now, measured: measured)
         let assigned = worker.drawConsumer()
         stream.slow = assigned != nil
         if assigned != nil || worker.config.windowUpdate == .onConsume {

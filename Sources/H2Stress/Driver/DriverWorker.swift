@@ -150,6 +150,9 @@ final class DriverWorker: TimerHandler {
         measuredFinished += 1
         measurements.outcomes[verdict.outcome] += 1
         measurements.streamDuration.record(nanoseconds: now &- stream.startTime)
+        // Open loop: also the uncorrected figure (from the actual submission), to show what the
+        // coordinated-omission correction adds.
+        measurements.openLoop?.serviceTime.record(nanoseconds: now &- stream.submitTime)
         if stream.zeroWindowTotal > 0 {
             measurements.flowControl.streamZeroWindowNanos &+= stream.zeroWindowTotal
             measurements.flowControl.streamZeroWindowPerStream.record(nanoseconds: stream.zeroWindowTotal)

@@ -17,6 +17,10 @@ public struct OpenLoopMeasurements: Sendable, Equatable {
     public var lateStarts = 0
     /// The largest delay between an intended start and the actual one, ns.
     public var maxStartLagNanos: UInt64 = 0
+    /// Stream duration measured from the actual request submission instead of the intended
+    /// start, ns: the *uncorrected* figure (what a closed-loop tool would report). Finished
+    /// measured streams only, like ``CellMeasurements/streamDuration``.
+    public var serviceTime = LatencyHistogram()
 
     /// Nothing started yet, at `requestedRate` streams per second (this worker's share).
     public init(requestedRate: Double) {
@@ -30,11 +34,12 @@ public struct OpenLoopMeasurements: Sendable, Equatable {
         if lagNanoseconds > maxStartLagNanos { maxStartLagNanos = lagNanoseconds }
     }
 
-    /// Folds `other` in: rates and counters add, the lag takes the maximum.
+    /// Folds `other` in: rates and counters add, the lag takes the maximum, the histogram merges.
     public mutating func merge(_ other: OpenLoopMeasurements) {
         requestedRate += other.requestedRate
         intendedStarts += other.intendedStarts
         lateStarts += other.lateStarts
         maxStartLagNanos = Swift.max(maxStartLagNanos, other.maxStartLagNanos)
+        serviceTime.merge(other.serviceTime)
     }
 }
