@@ -248,6 +248,14 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         afterIO()
     }
 
+    /// Open loop: starts the streams the schedule has due and writes them out. (Fix: starting
+    /// them with `fillStreams()` alone left the requests in nghttp2's queue until the next
+    /// socket event, so an idle open-loop connection filled its slots and stalled for good.)
+    func startDueStreams() {
+        guard state == .open else { return }
+        afterIO()
+    }
+
     /// Common tail of every wake: open streams, write, retire a GOAWAY'd connection.
     private func afterIO() {
         fillStreams()

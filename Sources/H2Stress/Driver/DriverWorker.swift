@@ -268,7 +268,7 @@ final class DriverWorker: TimerHandler {
         for _ in 0..<connections.count {
             let conn = connections[nextConnection % connections.count]
             nextConnection &+= 1
-            conn.fillStreams()
+            conn.startDueStreams()
         }
     }
 
