@@ -120,7 +120,7 @@ struct GroundTruthLoadTests {
         // Little to correct when (almost) nothing is late.
         let corrected = result.measurements.streamDuration.nanoseconds(atPercentile: 99)
         let uncorrected = open.serviceTime.nanoseconds(atPercentile: 99)
-        #expect(corrected < 20 * Rig.ms && uncorrected <= corrected)
+        #expect(corrected < 50 * Rig.ms && uncorrected <= corrected)
     }
 
     /// A 200 ms server stall in the middle of the run: ~400 scheduled starts pile up behind the
@@ -158,60 +158,41 @@ struct GroundTruthLoadTests {
         #expect(open.maxStartLagNanos >= stall / 2)
         #expect(open.lateStarts >= 100, "late starts \(open.lateStarts)")
     }
-}
 
-/// Watches one thread of this process (by name) and reports how long it waited on a run
-/// queue for a CPU (`/proc/self/task/<tid>/schedstat`, second field, ns) — to tell an idle
-/// machine from a contended one in timing tests.
-///
-/// Threading: ``watch(threadName:)`` starts a sampling thread (every 20 ms, so up to the last
-/// 20 ms of the watched thread's life can be missed); ``finish()`` stops and joins it.
-struct RunQueueDelay {
-    /// Stop flag shared with the sampling thread.
-    private final class Flag: Sendable {
-        let stop = Atomic<Bool>(false)
-    }
-
-    private let flag: Flag
-    private let sampler: WorkerThread<UInt64?>
-
-    /// Starts sampling the thread called `threadName` (as in `/proc/self/task/*/comm`).
-    static func watch(threadName: String) -> RunQueueDelay {
-        let flag = Flag()
-        let sampler = WorkerThread<UInt64?>.spawn(name: "test-schedstat") {
-            var path: String?
-            var last: UInt64?
-            while true {
-                let stopping = flag.stop.load(ordering: .acquiring)
-                if path == nil { path = find(threadName) }
-                if let path, let value = runDelay(path) { last = value }
-                if stopping { return last }
-                usleep(20_000)
+    /// A stall that outlasts the window: the starts scheduled in its last ~200 ms are never
+    /// made, and must still count as intended (and late) — otherwise the stall would hide
+    /// its own missed starts.
+    @Test func startsNeverMadeBeforeTheWindowEndsStillCountAsIntendedAndLate() throws {
+        let server = try Rig.startServer()
+        let progress = [WorkerProgress()]
+        var options = Self.openLoopOptions()
+        options.rate = 1_000
+        options.warmupNanoseconds = 200 * Rig.ms
+        options.durationNanoseconds = 2 * Rig.seconds
+        // Stall once ~1,750 of the ~2,000 measured streams finished, for longer than is left.
+        let injector = WorkerThread<Bool>.spawn(name: "test-stall") {
+            let deadline = MonotonicClock.now() + 30 * Rig.seconds
+            while MonotonicClock.now() < deadline {
+                if progress[0].streamsFinished >= 1_750 {
+                    server.stallForTesting(nanoseconds: 600 * Rig.ms)
+                    return true
+                }
+                usleep(1_000)
             }
+            return false
         }
-        return RunQueueDelay(flag: flag, sampler: sampler)
-    }
-
-    /// Stops sampling; the watched thread's run-queue wait in ns, nil when it was never seen
-    /// or the kernel keeps no scheduler statistics.
-    func finish() -> UInt64? {
-        flag.stop.store(true, ordering: .releasing)
-        return sampler.join()
-    }
-
-    private static func find(_ name: String) -> String? {
-        guard let tids = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return nil }
-        for tid in tids {
-            let comm = try? String(contentsOfFile: "/proc/self/task/\(tid)/comm", encoding: .utf8)
-            if comm?.trimmingCharacters(in: .whitespacesAndNewlines) == name { return "/proc/self/task/\(tid)/schedstat" }
+        let (result, _) = Rig.run(options, server: server, progress: progress)
+        #expect(injector.join())
+        let m = result.measurements
+        guard let open = m.openLoop else {
+            Issue.record("no open-loop figures")
+            return
         }
-        return nil
-    }
-
-    private static func runDelay(_ path: String) -> UInt64? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        return fields.count >= 2 ? UInt64(fields[1]) : nil
+        print("ground truth: open loop, stall past the end: intended \(open.intendedStarts), started \(m.streamsStarted),"
+              + " late \(open.lateStarts), unfinished \(m.outcomes.unfinished)")
+        #expect(abs(open.intendedStarts - 2_000) <= 2, "intended starts \(open.intendedStarts)")
+        #expect(m.streamsStarted < open.intendedStarts - 50, "the stall must have left starts unmade")
+        #expect(open.lateStarts >= open.intendedStarts - m.streamsStarted - 2)
+        #expect(open.maxStartLagNanos >= 100 * Rig.ms)
     }
 }
-

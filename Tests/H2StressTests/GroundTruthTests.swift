@@ -5,49 +5,6 @@ import H2Wire
 import Testing
 @testable import H2Stress
 
-/// Runs ``Driver`` against an in-process ``EmbeddedServer`` on loopback for the ground-truth
-/// tests (issue 3): a known cause is injected, the measured figure must show it.
-enum GroundTruthRig {
-    static let ms: UInt64 = 1_000_000
-    static let seconds: UInt64 = 1_000_000_000
-
-    /// A one-thread server (no concurrency limit unless given).
-    static func startServer(maxConcurrentStreams: Int = 256) throws -> EmbeddedServer {
-        var settings = HTTP2Settings()
-        settings.maxConcurrentStreams = maxConcurrentStreams
-        return try EmbeddedServer.start(EmbeddedServerConfig(host: "127.0.0.1", port: 0, threads: 1, settings: settings))
-    }
-
-    /// The driver's settings: the given stream and connection receive windows.
-    static func clientSettings(streamWindow: Int, connectionWindow: Int = 16 << 20) -> HTTP2Settings {
-        var s = HTTP2Settings()
-        s.initialWindowSize = streamWindow
-        s.connectionWindowSize = connectionWindow
-        return s
-    }
-
-    /// One thread, one connection, `streams` concurrent streams of `plan`, `total` of them
-    /// (nil: for `duration`), no warm-up; the duration is a safety bound when `total` is set.
-    static func options(_ plan: StreamPlan, streams: Int, total: Int?, streamWindow: Int = 1 << 20,
-                        duration: UInt64 = 30 * seconds) -> Driver.Options {
-        Driver.Options(threads: 1, connections: 1, streamsPerConnection: streams, plans: [plan], weights: [1],
-                       settings: clientSettings(streamWindow: streamWindow), warmupNanoseconds: 0,
-                       durationNanoseconds: duration, totalStreams: total, seed: 3)
-    }
-
-    /// Runs one cell against `server` and stops the server; returns both sides' figures.
-    static func run(_ options: Driver.Options, server: EmbeddedServer,
-                    progress: [WorkerProgress]? = nil) -> (driver: DriverResult, server: ServerStats) {
-        let result = Driver.run(options, target: TargetAddress(host: server.host, port: server.port),
-                                control: RunControl(), progress: progress)
-        return (result, server.stop())
-    }
-
-    static func micros(_ ns: UInt64) -> String { String(format: "%.1fµs", Double(ns) / 1e3) }
-    static func millis(_ ns: UInt64) -> String { String(format: "%.2fms", Double(ns) / 1e6) }
-    static func millis(_ ns: Double) -> String { String(format: "%.2fms", ns / 1e6) }
-}
-
 /// Ground truth for the latency figures: `messageGap` against a pause the server injects,
 /// `wakePoll` against a hold the driver injects before it reads.
 @Suite(.serialized)
@@ -138,41 +95,5 @@ struct GroundTruthLatencyTests {
         }
         #expect(base.wakeDispatch.nanoseconds(atPercentile: 50) + 5_000 >= basePoll)
         #expect(base.delivery.nanoseconds(atPercentile: 50) > 0)
-    }
-}
-
-/// Measures how late an ``EventLoop`` timer of a given length fires on this machine when the
-/// thread is otherwise idle — the lateness the embedded server adds to every paced pause.
-final class TimerLatenessProbe: TimerHandler {
-    private let pause: UInt64
-    private var remaining: Int
-    private var deadline: UInt64 = 0
-    private var lateness: [UInt64] = []
-
-    private init(pause: UInt64, samples: Int) {
-        self.pause = pause
-        self.remaining = samples
-    }
-
-    /// The p50 lateness (ns) of `samples` consecutive timers of `pause` ns.
-    static func p50(pause: UInt64, samples: Int) throws -> UInt64 {
-        let loop = try EventLoop()
-        let probe = TimerLatenessProbe(pause: pause, samples: samples)
-        probe.arm(loop)
-        loop.run(until: MonotonicClock.now() + UInt64(samples + 2) * pause + GroundTruthRig.seconds)
-        loop.releaseAll()
-        let sorted = probe.lateness.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
-
-    private func arm(_ loop: EventLoop) {
-        deadline = MonotonicClock.now() + pause
-        loop.schedule(at: deadline, handler: self, token: 0)
-    }
-
-    func timerFired(token: UInt64, loop: EventLoop) {
-        lateness.append(MonotonicClock.now() - deadline)
-        remaining -= 1
-        if remaining > 0 { arm(loop) } else { loop.stop() }
     }
 }

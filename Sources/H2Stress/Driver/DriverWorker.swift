@@ -74,6 +74,7 @@ final class DriverWorker: TimerHandler {
         loop.schedule(at: MonotonicClock.now() + 100_000_000, handler: self, token: Self.progressToken)
         armRateTick()
         loop.run(until: config.measureEnd)
+        countStartsNeverMade()
         stopping = true
         for conn in connections { conn.shutdown(countUnfinished: true) }
         connections.removeAll()
@@ -259,6 +260,25 @@ final class DriverWorker: TimerHandler {
         } else if token & Self.reconnectTag != 0 {
             let slot = Int(token & ~Self.reconnectTag)
             if slot < connections.count && !stopping { connections[slot].open() }
+        }
+    }
+
+    /// Open loop, at the end of the cell: scheduled starts that fell due in the measured window
+    /// but were never made (the backlog of a stalled target) still count as intended — and as
+    /// late, once more than 1 ms overdue. (Fix: they were left out, so a stall at the end of a
+    /// window hid its own missed starts.) Not after a quota ended the cell: the schedule
+    /// stops with the quota.
+    private func countStartsNeverMade() {
+        guard period > 0 else { return }
+        if let quota = config.streamQuota, measuredStarted >= quota { return }
+        let end = min(MonotonicClock.now(), config.measureEnd)
+        while true {
+            let intended = scheduleStart &+ intendedIndex &* period
+            guard intended < end else { break }
+            intendedIndex += 1
+            if intended >= config.measureStart {
+                measurements.openLoop?.recordStart(lagNanoseconds: end &- intended)
+            }
         }
     }
 

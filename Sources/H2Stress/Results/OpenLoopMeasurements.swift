@@ -11,9 +11,11 @@ public struct OpenLoopMeasurements: Sendable, Equatable {
 
     /// The worker's share of the requested rate, streams per second; merged values add up to the cell's rate.
     public var requestedRate: Double
-    /// Scheduled start times that fell in the measured window.
+    /// Scheduled start times that fell in the measured window (made or not: a backlog still
+    /// waiting when the window ends counts too).
     public var intendedStarts = 0
-    /// Starts that happened more than ``lateThresholdNanos`` after their intended time.
+    /// Starts that happened more than ``lateThresholdNanos`` after their intended time, plus
+    /// scheduled starts never made that were more than that overdue when the window ended.
     public var lateStarts = 0
     /// The largest delay between an intended start and the actual one, ns.
     public var maxStartLagNanos: UInt64 = 0
