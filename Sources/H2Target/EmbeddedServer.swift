@@ -14,12 +14,14 @@ public final class EmbeddedServer: Sendable {
     public let host: String
     private let wakers: [LoopWaker]
     private let threads: [WorkerThread<ServerStats>]
+    private let stall: ServerStall
 
-    private init(host: String, port: UInt16, wakers: [LoopWaker], threads: [WorkerThread<ServerStats>]) {
+    private init(host: String, port: UInt16, wakers: [LoopWaker], threads: [WorkerThread<ServerStats>], stall: ServerStall) {
         self.host = host
         self.port = port
         self.wakers = wakers
         self.threads = threads
+        self.stall = stall
     }
 
     /// Binds and starts the server. Throws when the address cannot be bound.
@@ -39,10 +41,11 @@ public final class EmbeddedServer: Sendable {
         }
         var wakers: [LoopWaker] = []
         var threads: [WorkerThread<ServerStats>] = []
+        let stall = ServerStall()
         for (i, listener) in listeners.enumerated() {
             let worker: ServerWorker
             do {
-                worker = try ServerWorker(listener: listener, settings: config.settings)
+                worker = try ServerWorker(listener: listener, settings: config.settings, stall: stall)
             } catch {
                 for var l in listeners[i...] { l.close() }
                 for w in wakers { w.requestStop() }
@@ -53,7 +56,15 @@ public final class EmbeddedServer: Sendable {
             let box = UncheckedTransfer(worker)
             threads.append(WorkerThread.spawn(name: "h2s-server-\(i)") { box.value.run() })
         }
-        return EmbeddedServer(host: config.host, port: port, wakers: wakers, threads: threads)
+        return EmbeddedServer(host: config.host, port: port, wakers: wakers, threads: threads, stall: stall)
+    }
+
+    /// Test-only: every server loop thread busy-waits until `nanoseconds` from now, starting at
+    /// its next socket event or timer (a thread with nothing to do does not notice the stall —
+    /// nor would a client). Injects a server stall of known length, e.g. to show that open-loop
+    /// latencies count it. Callable from any thread.
+    public func stallForTesting(nanoseconds: UInt64) {
+        stall.request(until: MonotonicClock.now() &+ nanoseconds)
     }
 
     /// Stops every loop, closes every connection and returns what the server did.

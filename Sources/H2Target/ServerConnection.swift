@@ -58,6 +58,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     // MARK: I/O
 
     func handleEvents(_ events: IOEvents, loop: EventLoop) {
+        worker.honourStallForTesting()
         guard !closed else { return }
         if events.contains(.readable) {
             let buffer = worker.readBuffer
@@ -352,6 +353,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     // MARK: Timers
 
     func timerFired(token: UInt64, loop: EventLoop) {
+        worker.honourStallForTesting()
         guard !closed else { return }
         let id = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
         guard var s = streams[id], s.waitingForTimer else { return }

@@ -15,9 +15,15 @@ final class ServerWorker: EventHandler {
     /// Safety bound: a server loop never runs longer than this without being stopped.
     static let maxLifetime: UInt64 = 24 * 3600 * 1_000_000_000
 
-    init(listener: TCPSocket, settings: HTTP2Settings) throws(SystemError) {
+    /// Test-only stall switch shared by the server's threads, and the last deadline this
+    /// thread served.
+    private let stall: ServerStall
+    private var stallHonoured: UInt64 = 0
+
+    init(listener: TCPSocket, settings: HTTP2Settings, stall: ServerStall) throws(SystemError) {
         self.listener = listener
         self.settings = settings
+        self.stall = stall
         self.loop = try EventLoop()
     }
 
@@ -37,7 +43,15 @@ final class ServerWorker: EventHandler {
         return stats
     }
 
+    /// Spins through a pending test-only stall (see ``EmbeddedServer/stallForTesting(nanoseconds:)``);
+    /// called at the top of every event and timer handler of this thread.
+    @inline(__always)
+    func honourStallForTesting() {
+        stall.honour(&stallHonoured)
+    }
+
     func handleEvents(_ events: IOEvents, loop: EventLoop) {
+        honourStallForTesting()
         while true {
             let accepted: TCPSocket?
             do {

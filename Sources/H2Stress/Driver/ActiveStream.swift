@@ -9,6 +9,9 @@ struct ActiveStream {
     /// Monotonic ns the latencies of this stream count from: the request submission, or in
     /// open-loop mode the *intended* start (coordinated-omission correction).
     let startTime: UInt64
+    /// Monotonic ns the request was actually submitted (equals `startTime` in closed loop);
+    /// open loop records the uncorrected service time from it.
+    let submitTime: UInt64
     /// Whether the stream started inside the measured window (after warm-up).
     let measured: Bool
     /// Monotonic ns when the response headers completed (0 until then).
@@ -26,10 +29,11 @@ struct ActiveStream {
     /// Total time this stream's receive window sat at zero, ns.
     var zeroWindowTotal: UInt64 = 0
 
-    init(id: Int32, verifier: StreamVerifier, startTime: UInt64, measured: Bool) {
+    init(id: Int32, verifier: StreamVerifier, startTime: UInt64, submitTime: UInt64, measured: Bool) {
         self.id = id
         self.verifier = verifier
         self.startTime = startTime
+        self.submitTime = submitTime
         self.measured = measured
     }
 }

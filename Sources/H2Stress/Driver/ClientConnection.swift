@@ -190,7 +190,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
         let measured = intendedStart >= worker.config.measureStart
         var stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id),
-                                  startTime: intendedStart, measured: measured)
+                                  startTime: intendedStart, submitTime: now, measured: measured)
         let assigned = worker.drawConsumer()
         stream.slow = assigned != nil
         if assigned != nil || worker.config.windowUpdate == .onConsume {
@@ -255,6 +255,14 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         if events.contains(.readable) {
             guard readAvailable() else { return }
         }
+        afterIO()
+    }
+
+    /// Open loop: starts the streams the schedule has due and writes them out. (Fix: starting
+    /// them with `fillStreams()` alone left the requests in nghttp2's queue until the next
+    /// socket event, so an idle open-loop connection filled its slots and stalled for good.)
+    func startDueStreams() {
+        guard state == .open else { return }
         afterIO()
     }
 

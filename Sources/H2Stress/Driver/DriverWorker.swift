@@ -74,6 +74,7 @@ final class DriverWorker: TimerHandler {
         loop.schedule(at: MonotonicClock.now() + 100_000_000, handler: self, token: Self.progressToken)
         armRateTick()
         loop.run(until: config.measureEnd)
+        countStartsNeverMade()
         stopping = true
         for conn in connections { conn.shutdown(countUnfinished: true) }
         connections.removeAll()
@@ -150,6 +151,9 @@ final class DriverWorker: TimerHandler {
         measuredFinished += 1
         measurements.outcomes[verdict.outcome] += 1
         measurements.streamDuration.record(nanoseconds: now &- stream.startTime)
+        // Open loop: also the uncorrected figure (from the actual submission), to show what the
+        // coordinated-omission correction adds.
+        measurements.openLoop?.serviceTime.record(nanoseconds: now &- stream.submitTime)
         if stream.zeroWindowTotal > 0 {
             measurements.flowControl.streamZeroWindowNanos &+= stream.zeroWindowTotal
             measurements.flowControl.streamZeroWindowPerStream.record(nanoseconds: stream.zeroWindowTotal)
@@ -259,13 +263,32 @@ final class DriverWorker: TimerHandler {
         }
     }
 
+    /// Open loop, at the end of the cell: scheduled starts that fell due in the measured window
+    /// but were never made (the backlog of a stalled target) still count as intended — and as
+    /// late, once more than 1 ms overdue. (Fix: they were left out, so a stall at the end of a
+    /// window hid its own missed starts.) Not after a quota ended the cell: the schedule
+    /// stops with the quota.
+    private func countStartsNeverMade() {
+        guard period > 0 else { return }
+        if let quota = config.streamQuota, measuredStarted >= quota { return }
+        let end = min(MonotonicClock.now(), config.measureEnd)
+        while true {
+            let intended = scheduleStart &+ intendedIndex &* period
+            guard intended < end else { break }
+            intendedIndex += 1
+            if intended >= config.measureStart {
+                measurements.openLoop?.recordStart(lagNanoseconds: end &- intended)
+            }
+        }
+    }
+
     /// Open loop: hands due starts to connections with room, round-robin.
     private func startDueStreams() {
         guard !connections.isEmpty else { return }
         for _ in 0..<connections.count {
             let conn = connections[nextConnection % connections.count]
             nextConnection &+= 1
-            conn.fillStreams()
+            conn.startDueStreams()
         }
     }
 

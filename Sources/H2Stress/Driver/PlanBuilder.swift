@@ -32,6 +32,22 @@ public enum PlanBuilder {
         }
     }
 
+    /// A `grpc.serverStream` plan with one size and one pause per message: the embedded server
+    /// waits `intervals[i]` (after queueing message i−1, or after the request for i = 0) before
+    /// sending message `i` of `sizes[i]` payload bytes. Pauses travel as whole microseconds
+    /// (`interval_us`), so sub-microsecond parts are dropped. Used by ground-truth tests that
+    /// inject a known pause before one message.
+    public static func serverStreamPlan(sizes: [Int], intervals: [TimeSpan], stamped: Bool) -> StreamPlan {
+        precondition(sizes.count == intervals.count && !sizes.isEmpty,
+                     "BUG DETECTED: serverStreamPlan needs one interval per message")
+        let params = zip(sizes, intervals).map { size, interval in
+            (size: Int32(clamping: size), intervalUs: Int32(clamping: interval.nanoseconds / 1000))
+        }
+        let request = StreamingOutputCallRequest.encoded(params: params, payloadSize: 0)
+        return grpcPlan(kindName: "grpc.serverStream", path: streamingOutputCallPath, request: request,
+                        bodySizes: sizes, stamped: stamped)
+    }
+
     private static func grpcPlan(kindName: String, path: String, request: [UInt8], bodySizes: [Int], stamped: Bool) -> StreamPlan {
         var body: [UInt8] = []
         GRPCFrame.append(request, to: &body)
