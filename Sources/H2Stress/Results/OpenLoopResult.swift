@@ -12,6 +12,9 @@ public struct OpenLoopResult: Sendable, Codable, Equatable {
     public var lateStarts: Int
     /// The largest start lag, milliseconds.
     public var maxStartLagMillis: Double
+    /// Uncorrected stream duration (actual submission → close), for contrast with the corrected
+    /// `latency.streamDuration`: what a closed-loop tool would have reported.
+    public var serviceTime: LatencySummary?
 
     /// Summarises merged open-loop measurements over `durationSeconds` (0 gives an achieved rate of 0).
     public init(_ measurements: OpenLoopMeasurements, streamsStarted: Int, durationSeconds: Double) {
@@ -20,5 +23,6 @@ public struct OpenLoopResult: Sendable, Codable, Equatable {
         intendedStarts = measurements.intendedStarts
         lateStarts = measurements.lateStarts
         maxStartLagMillis = Double(measurements.maxStartLagNanos) / 1e6
+        serviceTime = measurements.serviceTime.count > 0 ? measurements.serviceTime.summary() : nil
     }
 }
