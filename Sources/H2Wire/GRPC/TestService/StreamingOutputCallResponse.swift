@@ -1,50 +1,11 @@
 /// `grpc.testing.StreamingOutputCallResponse`: one response message of `StreamingOutputCall`.
 ///
 /// Fields: `payload = 1` (``Payload``); unknown fields are skipped when decoding.
-///
-/// This is the general (allocating) codec, for tests and cold paths. The embedded server
-/// writes responses with ``PayloadResponseLayout``; a message carrying only a payload has
-/// the same bytes as a `StreamingOutputCallResponse` and a `SimpleResponse`.
-public struct StreamingOutputCallResponse: Equatable, Sendable {
+/// The codec is ``PayloadResponse``'s.
+public struct StreamingOutputCallResponse: PayloadResponse {
     /// The response payload; `nil` when the field is absent.
     public var payload: Payload?
 
-    /// Creates a response.
-    public init(payload: Payload? = nil) {
-        self.payload = payload
-    }
-
-    /// Length of the encoded message whose payload body is `bodySize` bytes (type 0).
-    /// Same as ``PayloadResponseLayout/encodedLength(bodySize:)``.
-    @inlinable
-    public static func encodedLength(bodySize: Int) -> Int {
-        PayloadResponseLayout.encodedLength(bodySize: bodySize)
-    }
-
-    /// Serializes the response the way protoc-generated code does.
-    public func encoded() -> [UInt8] {
-        var writer = ProtobufWriter(capacity: 16 + (payload?.body.count ?? 0))
-        if let payload {
-            writer.appendMessageField(1) { payload.encodeFields(into: &$0) }
-        }
-        return writer.bytes
-    }
-
-    /// Decodes a response, skipping unknown fields of any wire type.
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(GRPCWireError) -> StreamingOutputCallResponse {
-        var result = StreamingOutputCallResponse()
-        var reader = ProtobufReader(bytes)
-        while let (field, wireType) = try reader.readTag() {
-            switch field {
-            case 1:
-                try reader.expect(wireType, is: .lengthDelimited, field: field)
-                var payload = result.payload ?? Payload()
-                try payload.merge(try reader.readLengthDelimited())
-                result.payload = payload
-            default:
-                try reader.skipField(wireType, field: field)
-            }
-        }
-        return result
-    }
+    /// An empty response.
+    public init() {}
 }
