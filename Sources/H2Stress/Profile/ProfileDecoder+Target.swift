@@ -20,12 +20,12 @@ extension ProfileDecoder {
             }
             if hasCommand {
                 if let key = Self.urlTargetKeys.first(where: { target.has($0) }) {
-                    throw fail(node.origin, target.path(key), "`\(target.path(key))` is a TLS option of `url` targets; a `command` target is reached over h2c on 127.0.0.1, remove `\(key)`")
+                    throw fail(keyOrigin(target, key), target.path(key), "`\(target.path(key))` is a TLS option of `url` targets; a `command` target is reached over h2c on 127.0.0.1, remove `\(key)`")
                 }
                 return .command(try decodeCommandTarget(target))
             }
             if let key = Self.commandTargetKeys.first(where: { target.has($0) }) {
-                throw fail(node.origin, target.path(key), "`\(target.path(key))` applies to `command` targets only (a process h2stress starts); remove it, or write `command: [...]` instead of `url`")
+                throw fail(keyOrigin(target, key), target.path(key), "`\(target.path(key))` applies to `command` targets only (a process h2stress starts); remove it, or write `command: [...]` instead of `url`")
             }
             let urlNode = try require(target, "url", example: "`url: \"h2c://127.0.0.1:50051\"` or `command: [\"./server\", \"--port\", \"{port}\"]`")
             let url = try string(urlNode, "target.url")
@@ -33,7 +33,7 @@ extension ProfileDecoder {
             let tlsKeys = ["caFile", "insecure", "serverName"].filter { target.has($0) }
             guard secure else {
                 if let key = tlsKeys.first {
-                    throw fail(node.origin, target.path(key), "`\(target.path(key))` is a TLS option, but `\(url)` is cleartext (h2c); use an `https://` URL or remove `\(key)`")
+                    throw fail(keyOrigin(target, key), target.path(key), "`\(target.path(key))` is a TLS option, but `\(url)` is cleartext (h2c); use an `https://` URL or remove `\(key)`")
                 }
                 return .url(url, tls: nil)
             }
@@ -54,7 +54,7 @@ extension ProfileDecoder {
             }
             if let value = target.value("insecure") { tls.insecure = try bool(value, target.path("insecure")) }
             if tls.insecure, tls.caFile != nil {
-                throw fail(node.origin, target.path("insecure"), "`\(target.path("insecure"))` turns certificate verification off, so `caFile` would be ignored; remove one of them")
+                throw fail(keyOrigin(target, "insecure"), target.path("insecure"), "`\(target.path("insecure"))` turns certificate verification off, so `caFile` would be ignored; remove one of them")
             }
             return .url(url, tls: tls)
         default:
@@ -90,6 +90,11 @@ extension ProfileDecoder {
             throw fail(node.origin, field, "`\(field)`: write `\(scheme)://host:port` with a port from 1 to 65535 and no path, got `\(url)`")
         }
         return secure
+    }
+
+    /// Where `key` is written in `fields` (the mapping's own place when absent).
+    func keyOrigin(_ fields: Fields, _ key: String) -> ProfileNode.Origin {
+        fields.entries.first(where: { $0.key == key })?.keyOrigin ?? fields.node.origin
     }
 
     // MARK: Managed target
@@ -172,9 +177,11 @@ extension ProfileDecoder {
             throw fail(node.origin, field, "`\(field)`: \(error.message), got `\(text)`")
         case .success(let pieces):
             for case .variable(let name) in pieces where !TargetCommandTemplate.variableNames.contains(name) {
-                let hint = FieldSuggestion.closest(to: name, among: TargetCommandTemplate.variableNames).map { "did you mean `{\($0)}`? " } ?? ""
+                if let suggestion = FieldSuggestion.closest(to: name, among: TargetCommandTemplate.variableNames) {
+                    throw fail(node.origin, field, "`\(field)`: unknown placeholder `{\(name)}`; did you mean `{\(suggestion)}`?")
+                }
                 let known = TargetCommandTemplate.variableNames.map { "`{\($0)}`" }.joined(separator: ", ")
-                throw fail(node.origin, field, "`\(field)`: unknown placeholder `{\(name)}`; \(hint)known placeholders are \(known) (write `{{` for a literal `{`)")
+                throw fail(node.origin, field, "`\(field)`: unknown placeholder `{\(name)}`; use one of \(known), or write `{{` for a literal `{`")
             }
             return text
         }
