@@ -42,17 +42,19 @@ struct RunCommand: ParsableCommand {
             Terminal.error(error.description)
             throw ExitCode(ExitStatus.usage)
         }
-        let launcher: TargetLauncher
+        var launcher: TargetLauncher?
         switch loaded.base.target {
         case .embedded:
             launcher = EmbeddedTargetLauncher()
-        case .url(let url):
+        case .url(let url, _):
             do {
                 launcher = try ExternalTargetLauncher(url: url)
             } catch {
                 Terminal.error("profile `\(profile)`: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
+        case .command:
+            launcher = nil  // needs the run folder for the target's output: created below
         }
         let baselineRun = try baseline.map { try GateCommand.loadRun($0).run }
         if baselineRun == nil, loaded.base.gate.contains(where: \.needsBaseline), !quiet {
@@ -69,7 +71,7 @@ struct RunCommand: ParsableCommand {
         let control = RunControl()
         InterruptWatcher.install { control.interrupt() }
         let progress = ProgressPrinter(enabled: Terminal.stderrIsTTY && !quiet)
-        let runner = Runner(loaded: loaded, launcher: launcher, control: control)
+        let runner = Runner(loaded: loaded, launcher: launcher ?? ManagedTargetLauncher(runDirectory: directory.path), control: control)
         runner.totalStreams = streams
         runner.hooks.cellStarted = { cell, number, count, counters in
             progress.cellStarted(cell: cell, number: number, count: count, counters: counters)

@@ -34,6 +34,8 @@ public struct TargetObservation: Sendable {
     public var messagesQueued: Int
     /// The target's flow-control stall episodes (embedded server).
     public var flowControl: ServerFlowControl?
+    /// A managed target's process figures; when set, the counters above are not known (0).
+    public var process: TargetProcessResult?
 
     public init(connectionsAccepted: Int, streamsStarted: Int, streamsFinished: Int, dataBytesSent: Int, messagesQueued: Int,
                 flowControl: ServerFlowControl? = nil) {
@@ -44,11 +46,22 @@ public struct TargetObservation: Sendable {
         self.dataBytesSent = dataBytesSent
         self.messagesQueued = messagesQueued
     }
+
+    /// What a managed target (a process, whose counters h2stress cannot see) reports.
+    public init(process: TargetProcessResult) {
+        self.init(connectionsAccepted: 0, streamsStarted: 0, streamsFinished: 0, dataBytesSent: 0, messagesQueued: 0)
+        self.process = process
+    }
 }
 
 /// The target could not be started or reached.
 public struct TargetError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// A managed target that started but never became ready: how its process ended.
+    public var process: TargetProcessResult?
+    public init(_ message: String, process: TargetProcessResult? = nil) {
+        self.message = message
+        self.process = process
+    }
     public var description: String { message }
 }

@@ -1,4 +1,4 @@
-/// The profile's sections: top level, target, mix, client, server and sweep.
+/// The profile's sections: top level, mix, client, server and sweep (the target is in `ProfileDecoder+Target.swift`).
 extension ProfileDecoder {
     /// Decodes and validates a whole profile mapping.
     func decode(_ root: ProfileNode) throws(ProfileError) -> Decoded {
@@ -56,53 +56,6 @@ extension ProfileDecoder {
         return Decoded(
             profile: profile, threadsGiven: sweepThreads != nil, serverThreadsGiven: sweepServerThreads != nil,
             variantOverlays: overlays, sweepOrigin: sweepNode.origin)
-    }
-
-    // MARK: Target
-
-    func decodeTarget(_ node: ProfileNode) throws(ProfileError) -> TargetSpec {
-        switch node.kind {
-        case .scalar(let text):
-            if text == "embedded" { return .embedded }
-            if text.contains("://") {
-                throw fail(node.origin, "target", "`target`: write an external server as `target: {url: \"\(text)\"}`")
-            }
-            throw fail(node.origin, "target", "`target`: write `embedded` or `{url: \"h2c://host:port\"}`, got `\(text)`")
-        case .mapping:
-            let target = try fields(node, "target", allowed: ["url"])
-            let urlNode = try require(target, "url", example: "`url: \"h2c://127.0.0.1:50051\"`")
-            let url = try string(urlNode, "target.url")
-            try checkURL(url, urlNode)
-            return .url(url)
-        default:
-            throw fail(node.origin, "target", "`target`: write `embedded` or `{url: \"h2c://host:port\"}`, got \(node.shownAs)")
-        }
-    }
-
-    /// Accepts `h2c://host:port` (host may be `[v6]`), with an optional trailing `/`.
-    func checkURL(_ url: String, _ node: ProfileNode) throws(ProfileError) {
-        let field = "target.url"
-        guard let schemeEnd = url.range(of: "://") else {
-            throw fail(node.origin, field, "`\(field)`: write a URL like `h2c://127.0.0.1:50051`, got `\(url)`")
-        }
-        let scheme = url[..<schemeEnd.lowerBound].lowercased()
-        switch scheme {
-        case "h2c": break
-        case "https", "h2":
-            throw fail(node.origin, field, "`\(field)`: `\(scheme)://` (TLS) targets are not supported yet; use an `h2c://host:port` URL (cleartext HTTP/2 with prior knowledge) or `target: embedded`")
-        case "http":
-            throw fail(node.origin, field, "`\(field)`: write `h2c://` instead of `http://` for cleartext HTTP/2 with prior knowledge, got `\(url)`")
-        default:
-            throw fail(node.origin, field, "`\(field)`: use an `h2c://host:port` URL, got scheme `\(scheme)`")
-        }
-        var authority = Substring(url[schemeEnd.upperBound...])
-        if authority.hasSuffix("/") { authority = authority.dropLast() }
-        let portSeparator = authority.lastIndex(of: ":")
-        let host = portSeparator.map { authority[..<$0] } ?? authority
-        let port = portSeparator.flatMap { Int(authority[authority.index(after: $0)...]) }
-        guard !host.isEmpty, !host.contains("/"), !host.contains("@"), let port, (1...65_535).contains(port) else {
-            throw fail(node.origin, field, "`\(field)`: write `h2c://host:port` with a port from 1 to 65535 and no path, got `\(url)`")
-        }
     }
 
     // MARK: Mix

@@ -5,7 +5,7 @@ extension CellResult {
         case index, id, threads, serverThreads, variant, `repeat`, durationSeconds, streams, throughput, latency
         case wake, histograms, flowControl, series, openLoop, consumers
         case cpu, peakRSSBytes, bytesReceived, messagesReceived, streamsStarted, connectionsOpened, connectionErrors
-        case failures, failuresDropped, notes
+        case failures, failuresDropped, notes, target
     }
 
     /// The ``wake`` given to cells from files that predate it: unavailable, no reads counted.
@@ -47,5 +47,6 @@ extension CellResult {
         failures = try c.decode([StreamFailure].self, forKey: .failures)
         failuresDropped = try c.decode(Int.self, forKey: .failuresDropped)
         notes = try c.decode([String].self, forKey: .notes)
+        target = try c.decodeIfPresent(TargetProcessResult.self, forKey: .target)
     }
 }

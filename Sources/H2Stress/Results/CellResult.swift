@@ -65,6 +65,8 @@ public struct CellResult: Sendable, Codable {
     public var failuresDropped: Int
     /// Free-form remarks (e.g. "target restarted", "connection errors dropped: 12").
     public var notes: [String]
+    /// The managed target's process (CPU, peak RSS, exit); absent for other targets.
+    public var target: TargetProcessResult?
 
     /// Builds a cell result from merged measurements: computes ``throughput``, the latency summaries, the
     /// encoded histograms, the series and every section. `serverFlowControl` is the embedded server's stall

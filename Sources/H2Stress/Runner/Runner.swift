@@ -71,9 +71,14 @@ public final class Runner {
             var m = CellMeasurements()
             m.recordConnectionError("target could not be started: \(error)")
             hooks.cellStarted(cell, number, count, progress)
-            return CellResult(index: cell.index, id: cell.id, threads: cell.threads, serverThreads: cell.serverThreads,
-                              variant: cell.variant, repeat: cell.repeat, durationSeconds: 0, measurements: m,
-                              cpu: CPUUsage(userSeconds: 0, systemSeconds: 0), peakRSSBytes: 0)
+            var failed = CellResult(index: cell.index, id: cell.id, threads: cell.threads, serverThreads: cell.serverThreads,
+                                    variant: cell.variant, repeat: cell.repeat, durationSeconds: 0, measurements: m,
+                                    cpu: CPUUsage(userSeconds: 0, systemSeconds: 0), peakRSSBytes: 0)
+            if let process = error.process {
+                failed.target = process
+                failed.notes.append(Self.processNote(process))
+            }
+            return failed
         }
         targetDescription = target.description
         let stamped = profile.client.stamp && target.stampsBodies
@@ -95,7 +100,12 @@ public final class Runner {
         let driven = Driver.run(options, target: target.address, control: control, progress: progress)
         let peak = ProcessUsage.current().peakRSSBytes
         let seen = target.stop()
-        if let seen {
+        if let process = seen?.process {
+            if process.exitedEarly {
+                notes.append("target exited during the cell (\(process.exitStatus)); open streams ended as connection-lost, see \(process.stderrFile)")
+            }
+            notes.append(Self.processNote(process))
+        } else if let seen {
             notes.append("target: \(seen.connectionsAccepted) connections, \(seen.streamsFinished) responses finished, \(seen.dataBytesSent) DATA bytes sent")
         }
         if control.isInterrupted { notes.append("interrupted: measured \(String(format: "%.2f", driven.measuredSeconds)) s") }
@@ -114,6 +124,14 @@ public final class Runner {
             cpu: CPUUsage(userSeconds: driven.userSeconds, systemSeconds: driven.systemSeconds), peakRSSBytes: peak,
             serverFlowControl: seen?.flowControl)
         result.notes.append(contentsOf: notes)
+        result.target = seen?.process
         return result
+    }
+
+    /// "target process: 1.23 s CPU, peak RSS 45.1 MiB, signal 15 (SIGTERM)".
+    static func processNote(_ process: TargetProcessResult) -> String {
+        let rss = String(format: "%.1f MiB", Double(process.peakRSSBytes) / 1_048_576)
+        let killed = process.killedAfterGrace ? " (ignored SIGTERM for the grace period)" : ""
+        return "target process: \(String(format: "%.2f", process.cpuSeconds)) s CPU, peak RSS \(rss), \(process.exitStatus)\(killed); output in \(process.stdoutFile), \(process.stderrFile)"
     }
 }

@@ -1,0 +1,176 @@
+import Foundation
+import Glibc
+import H2Stress
+import Synchronization
+
+/// One managed target's process: started with `posix_spawnp` in its own process group, its
+/// stdout and stderr written to files, watched by a monitor thread that samples its peak RSS
+/// and reaps it with `wait4` (so its CPU time is exact) the moment it exits.
+///
+/// Threading: `Sendable`; ``exit``, ``stop(grace:)`` and ``forceStop()`` may be called from any
+/// thread. The monitor thread is the only caller of `wait4` for this pid.
+/// Invariants: the child is reaped exactly once, by the monitor; signals are only sent (to the
+/// process group) while it has not been reaped, so a recycled pid is never signalled.
+final class ManagedTargetProcess: Sendable {
+    /// How the process ended.
+    struct Exit: Sendable {
+        var exitCode: Int32?
+        var signal: Int32?
+        var userSeconds: Double
+        var systemSeconds: Double
+        /// It ended before ``stop(grace:)`` was called.
+        var early: Bool
+        var killedAfterGrace: Bool
+
+        /// `exit 3`, `signal 15 (SIGTERM)`.
+        var statusText: String {
+            if let exitCode { return "exit \(exitCode)" }
+            if let signal {
+                let names: [Int32: String] = [SIGTERM: "SIGTERM", SIGKILL: "SIGKILL", SIGINT: "SIGINT", SIGSEGV: "SIGSEGV",
+                                              SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGPIPE: "SIGPIPE", SIGHUP: "SIGHUP"]
+                return "signal \(signal)" + (names[signal].map { " (\($0))" } ?? "")
+            }
+            return "unknown"
+        }
+    }
+
+    private struct State {
+        var peakRSSBytes = 0
+        var exit: Exit?
+        var stopRequested = false
+        var killedAfterGrace = false
+    }
+
+    /// The child's pid (also its process group id).
+    let pid: pid_t
+    private let state = Mutex(State())
+    private let exited = DispatchSemaphore(value: 0)
+
+    private init(pid: pid_t) {
+        self.pid = pid
+    }
+
+    /// Starts `arguments[0]` (looked up on `PATH`) with `arguments`, the harness's environment plus
+    /// `environment`, stdin from `/dev/null`, stdout and stderr into the given files (created or
+    /// truncated). The child gets its own process group, an empty signal mask and default signal
+    /// handling. The corresponding C function is `posix_spawnp`.
+    static func spawn(arguments: [String], environment: [String: String], stdoutPath: String,
+                      stderrPath: String) throws(TargetError) -> ManagedTargetProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Other descriptors do not leak into the target: H2Loop opens every socket, epoll, eventfd
+        // and timerfd with CLOEXEC.
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGINT, SIGTERM, SIGPIPE, SIGHUP] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let envp: [UnsafeMutablePointer<CChar>?] = env.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+        guard rc == 0 else {
+            let hint = rc == ENOENT ? " (not found: is it installed, and on PATH or given with its path?)" : ""
+            throw TargetError("cannot start `\(arguments[0])`: \(String(cString: strerror(rc)))\(hint)")
+        }
+        let process = ManagedTargetProcess(pid: pid)
+        Thread.detachNewThread { process.monitor() }
+        return process
+    }
+
+    /// How it ended, once it has (nil while it runs).
+    var exit: Exit? { state.withLock { $0.exit } }
+
+    /// Peak RSS sampled so far, in bytes.
+    var peakRSSBytes: Int { state.withLock { $0.peakRSSBytes } }
+
+    /// Asks it to stop: SIGTERM to its process group, SIGKILL once `grace` (ns) has passed, then
+    /// waits for the monitor to reap it (at most 10 s more; a process that survives SIGKILL is
+    /// reported with an unknown status).
+    func stop(grace: UInt64) -> Exit {
+        let alreadyExited = state.withLock { s -> Bool in
+            s.stopRequested = true
+            return s.exit != nil
+        }
+        if !alreadyExited {
+            signalGroup(SIGTERM)
+            if exited.wait(timeout: .now() + .nanoseconds(Int(clamping: grace))) == .timedOut {
+                state.withLock { $0.killedAfterGrace = $0.exit == nil }
+                signalGroup(SIGKILL)
+                _ = exited.wait(timeout: .now() + .seconds(10))
+            }
+        }
+        return state.withLock { s in
+            var exit = s.exit ?? Exit(exitCode: nil, signal: nil, userSeconds: 0, systemSeconds: 0, early: false, killedAfterGrace: true)
+            exit.killedAfterGrace = s.killedAfterGrace
+            return exit
+        }
+    }
+
+    /// Sends `signal` to the process group while the process has not been reaped.
+    private func signalGroup(_ signal: Int32) {
+        state.withLock { s in
+            if s.exit == nil { kill(-pid, signal) }
+        }
+    }
+
+    /// The monitor thread: samples `VmHWM` and polls `wait4` every 20 ms until the child exits.
+    private func monitor() {
+        while true {
+            let rss = Self.highWaterRSS(of: pid)
+            var status: Int32 = 0
+            var usage = rusage()
+            let r = wait4(pid, &status, WNOHANG, &usage)
+            if r == pid || (r < 0 && errno != EINTR) {
+                state.withLock { s in
+                    s.peakRSSBytes = max(s.peakRSSBytes, rss)
+                    let termSignal = status & 0x7f
+                    s.exit = Exit(
+                        exitCode: r == pid && termSignal == 0 ? (status >> 8) & 0xff : nil,
+                        signal: r == pid && termSignal != 0 ? termSignal : nil,
+                        userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime),
+                        early: !s.stopRequested, killedAfterGrace: false)
+                }
+                exited.signal()
+                return
+            }
+            state.withLock { $0.peakRSSBytes = max($0.peakRSSBytes, rss) }
+            usleep(20_000)
+        }
+    }
+
+    /// `VmHWM` of `/proc/<pid>/status` in bytes (0 when unreadable, e.g. for a zombie).
+    static func highWaterRSS(of pid: pid_t) -> Int {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return 0 }
+        let text = String(decoding: buffer[0..<n], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return 0 }
+        return kib * 1024
+    }
+
+    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+}

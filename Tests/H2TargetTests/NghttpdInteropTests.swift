@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import H2Stress
+import H2Target
+
+/// The driver against nghttpd (nghttp2's own server, Debian `nghttp2-server`) serving files of
+/// known sizes over h2c, started as a managed target: `http.get` with `path:`.
+@Suite("driver → nghttpd (managed target)", .serialized,
+       .disabled(if: !InteropEnvironment.isCI && InteropEnvironment.executable(named: "nghttpd") == nil,
+                 "nghttpd not found (apt-get install nghttp2-server, or run scripts/setup.sh)"))
+struct NghttpdInteropTests {
+    /// File sizes: empty, one byte, one frame, one default window, and several windows.
+    static let sizes = [0, 1, 16 << 10, 64 << 10, 1 << 20, 3 << 20]
+
+    @Test("GET of files 0 B … 3 MiB: every stream complete with exactly the file's bytes")
+    func everyGetComplete() throws {
+        let nghttpd = try #require(InteropEnvironment.executable(named: "nghttpd"),
+                                   "CI is set but nghttpd is missing: scripts/setup.sh should install nghttp2-server")
+        let docroot = FileManager.default.temporaryDirectory.appendingPathComponent("h2stress-docroot-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: docroot, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: docroot) }
+        for size in Self.sizes {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            try Data(bytes).write(to: URL(fileURLWithPath: docroot + "/f\(size)"))
+        }
+        let variants = Self.sizes.map { "    - {name: b\($0), mix: [{http.get: {size: \($0)B, path: /f\($0)}}]}" }.joined(separator: "\n")
+        let yaml = """
+            name: nghttpd
+            target:
+              command: [\(ManagedTargetRun.quoted(nghttpd)), "--no-tls", "-d", \(ManagedTargetRun.quoted(docroot)), "{port}"]
+              ready: {timeout: 10s}
+              stop: {grace: 2s}
+            duration: 20s
+            totalStreams: 24
+            connections: 2
+            streamsPerConnection: 4
+            mix: [{http.get: {size: 0B, path: /f0}}]
+            sweep:
+              variants:
+            \(variants)
+            """
+        let run = try ManagedTargetRun.run(yaml: yaml)
+        #expect(run.result.cells.count == Self.sizes.count)
+        for size in Self.sizes {
+            let cell = try #require(run.cell("b\(size)/t1/s1/r1"))
+            #expect(cell.streams.complete == 24, "\(size) B: \(cell.streams) \(cell.failures.prefix(3)) \(cell.connectionErrors)")
+            #expect(cell.streams.failed == 0, "\(size) B: \(cell.streams)")
+            #expect(cell.bytesReceived == 24 * size, "\(size) B")
+            let target = try #require(cell.target)
+            #expect(!target.exitedEarly, "\(target)")
+            #expect(target.cpuSeconds >= 0 && target.peakRSSBytes > 0)
+        }
+    }
+}
