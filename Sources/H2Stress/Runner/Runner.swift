@@ -88,6 +88,7 @@ public final class Runner {
         options.deadline = profile.client.deadline?.nanoseconds
         options.connectTimeout = profile.client.connectTimeout.nanoseconds
         options.consumers = profile.consumers
+        options.faults = profile.faults
         options.keepalive = profile.client.keepalive.map { ($0.interval.nanoseconds, $0.timeout.nanoseconds) }
         options.rate = profile.rate
         ProcessUsage.resetPeakRSS()
