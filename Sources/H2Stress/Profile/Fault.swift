@@ -110,11 +110,11 @@ public struct Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    /// Whether the fault ends the whole connection (every stream on it is affected).
+    /// Whether the fault ends the whole connection (every stream on it may be affected; GOAWAY
+    /// `last=self` still ends the streams opened after this one).
     public var isConnectionLevel: Bool {
         switch kind {
-        case .close, .tcpReset: return true
-        case .goaway: return (last ?? .below) == .below
+        case .close, .tcpReset, .goaway: return true
         default: return false
         }
     }
