@@ -42,6 +42,7 @@ extension ServerConnection {
                 }
             }
             s.fault = fault
+            if fault.kind == .withholdCredit { worker.stats.faultsApplied += 1 }
         }
     }
 

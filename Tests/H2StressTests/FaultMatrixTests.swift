@@ -182,3 +182,33 @@ struct FaultMatrixTests {
         Self.check(r, specs, total: total, deadline: nil)
     }
 }
+
+/// The verifier's reading of nghttp2's own content-length enforcement, without sockets.
+struct ShortBodyVerdictTests {
+    static let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: .kibibytes(4))), stamped: false)
+
+    static func verifier(contentLength: Int, bytes: Int, status: String = "200") -> StreamVerifier {
+        var v = StreamVerifier(plan: plan, streamID: 1)
+        v.receiveHeaders([(":status", status), ("content-length", String(contentLength))])
+        _ = v.receive([UInt8](repeating: 0x62, count: bytes))
+        return v
+    }
+
+    @Test func localProtocolErrorOnAShortBodyIsTruncation() {
+        let v = Self.verifier(contentLength: 4_096, bytes: 1_000)
+        let verdict = v.verdict(.closed(errorCode: 1, resetByPeer: false))
+        #expect(verdict.outcome == .truncated)
+        #expect(verdict.detail.contains("1000 of content-length 4096"))
+    }
+
+    @Test func aPeerResetIsStillAReset() {
+        let v = Self.verifier(contentLength: 4_096, bytes: 1_000)
+        #expect(v.verdict(.closed(errorCode: 1, resetByPeer: true)).outcome == .reset)
+    }
+
+    @Test func otherLocalCodesAndFullBodiesAreNotTruncation() {
+        #expect(Self.verifier(contentLength: 4_096, bytes: 1_000).verdict(.closed(errorCode: 2, resetByPeer: false)).outcome == .reset)
+        #expect(Self.verifier(contentLength: 4_096, bytes: 4_096).verdict(.closed(errorCode: 1, resetByPeer: false)).outcome == .reset)
+        #expect(Self.verifier(contentLength: 4_096, bytes: 1_000, status: "503").verdict(.closed(errorCode: 1, resetByPeer: false)).outcome == .reset)
+    }
+}
