@@ -83,6 +83,9 @@ struct FaultMatrixTests {
             #expect(collateral[expected] == collateral.total, "\(key): \(collateral)", sourceLocation: sourceLocation)
         }
         #expect(counted == total, "per-fault counts add up to every stream: \(m.faultOutcomes)", sourceLocation: sourceLocation)
+        // The report's table says the same: every row with streams is as expected.
+        let table = FaultOutcome.table(m.faultOutcomes, faults: faults, deadlineNanoseconds: deadline)
+        #expect(table.allSatisfy { $0.asExpected || $0.streams.total == 0 }, "\(table)", sourceLocation: sourceLocation)
         #expect(r.stats.faultsApplied >= faults.reduce(0) { $0 + (m.faultOutcomes[$1.fault.description]?.total ?? 0) } / 2,
                 "the server performed the faults (\(r.stats.faultsApplied))", sourceLocation: sourceLocation)
     }

@@ -46,7 +46,7 @@ extension CellResult {
         connectionErrors = try c.decode([String].self, forKey: .connectionErrors)
         failures = try c.decode([StreamFailure].self, forKey: .failures)
         failuresDropped = try c.decode(Int.self, forKey: .failuresDropped)
-        faults = try c.decodeIfPresent([String: OutcomeCounts].self, forKey: .faults)
+        faults = try c.decodeIfPresent([FaultOutcome].self, forKey: .faults)
         notes = try c.decode([String].self, forKey: .notes)
     }
 }

@@ -63,8 +63,9 @@ public struct CellResult: Sendable, Codable {
     public var failures: [StreamFailure]
     /// Abnormal streams beyond the cap, counted but not recorded.
     public var failuresDropped: Int
-    /// Outcomes per fault (``CellMeasurements/faultOutcomes``); absent when the cell asked for no faults.
-    public var faults: [String: OutcomeCounts]?
+    /// Outcomes per fault, with the outcome each fault must land in (``FaultOutcome/table(_:faults:deadlineNanoseconds:)``);
+    /// absent when the cell asked for no faults. The runner fills it in (it knows the cell's faults and deadline).
+    public var faults: [FaultOutcome]?
     /// Free-form remarks (e.g. "target restarted", "connection errors dropped: 12").
     public var notes: [String]
 
@@ -133,7 +134,6 @@ public struct CellResult: Sendable, Codable {
         self.connectionErrors = measurements.connectionErrors
         self.failures = measurements.failures
         self.failuresDropped = measurements.failuresDropped
-        self.faults = measurements.faultOutcomes.isEmpty ? nil : measurements.faultOutcomes
         self.notes = []
         if measurements.connectionErrorsDropped > 0 {
             notes.append("\(measurements.connectionErrorsDropped) further connection errors were not recorded")

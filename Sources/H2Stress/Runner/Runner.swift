@@ -115,6 +115,10 @@ public final class Runner {
             cpu: CPUUsage(userSeconds: driven.userSeconds, systemSeconds: driven.systemSeconds), peakRSSBytes: peak,
             serverFlowControl: seen?.flowControl)
         result.notes.append(contentsOf: notes)
+        if !profile.faults.isEmpty {
+            result.faults = FaultOutcome.table(driven.measurements.faultOutcomes, faults: profile.faults,
+                                               deadlineNanoseconds: profile.client.deadline?.nanoseconds)
+        }
         return result
     }
 }
