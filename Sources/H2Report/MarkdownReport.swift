@@ -33,6 +33,7 @@ public enum MarkdownReport {
         }
         out += CompareReport.withinRun(run)
         out += outcomes(run)
+        out += faults(run)
         out += wakeLatency(run)
         out += flowControl(run)
         out += openLoop(run)
@@ -72,6 +73,32 @@ public enum MarkdownReport {
         }
         out += "Cells with streams that did not complete (all others: every stream complete).\n\n"
         return out + table.markdown()
+    }
+
+    /// Per cell with faults: fault → expected outcome → observed counts, and whether they match.
+    private static func faults(_ run: RunResult) -> String {
+        let cells = run.cells.filter { $0.faults != nil }
+        guard !cells.isEmpty else { return "" }
+        var out = "\n## Faults\n\n"
+        out += "Streams that asked the embedded target for a fault (`h2stress-fault`), by fault: the outcome each must "
+        out += "land in and the outcomes observed. `none` = clean streams (must be complete); `collateral of …` = clean "
+        out += "streams that a connection-level fault of another stream took down. ✓ = every stream as expected.\n"
+        let shown = StreamOutcome.allCases
+        for cell in cells {
+            out += "\n### `\(cell.id)`\n\n"
+            var table = TextTable([.init(title: "fault", alignment: .left), .init(title: "expected", alignment: .left),
+                                   .init(title: "ok", alignment: .left)]
+                + shown.map { .init(title: $0.rawValue, alignment: .right) }
+                + [.init(title: "unfinished", alignment: .right), .init(title: "total", alignment: .right)])
+            for row in cell.faults ?? [] {
+                let ok = row.streams.total == 0 ? "–" : (row.asExpected ? "✓" : "✗")
+                table.append(["`\(row.fault)`", row.expected?.rawValue ?? "–", ok]
+                    + shown.map { NumberText.grouped(row.streams[$0]) }
+                    + [NumberText.grouped(row.streams.unfinished), NumberText.grouped(row.streams.total)])
+            }
+            out += table.markdown()
+        }
+        return out
     }
 
     private static func abnormalStreams(_ run: RunResult) -> String {

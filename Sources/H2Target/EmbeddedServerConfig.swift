@@ -32,6 +32,8 @@ public struct ServerStats: Sendable {
     public var dataBytesSent = 0
     /// gRPC messages queued for sending.
     public var messagesQueued = 0
+    /// Faults (`h2stress-fault`) the server performed; a refused stream counts once.
+    public var faultsApplied = 0
     /// Flow-control stall episodes: data was ready to send but the peer's stream window
     /// (resp. the connection window) was ≤ 0; each episode lasts until a WINDOW_UPDATE opened
     /// the window again or the stream closed. Durations in ns.
@@ -45,6 +47,7 @@ public struct ServerStats: Sendable {
         streamsFinished += o.streamsFinished
         dataBytesSent += o.dataBytesSent
         messagesQueued += o.messagesQueued
+        faultsApplied += o.faultsApplied
         flowControl.merge(o.flowControl)
     }
 }

@@ -10,13 +10,18 @@ import H2Wire
 /// Threading: owned by one ``ServerWorker``; loop thread only.
 final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler {
     unowned let worker: ServerWorker
-    private var socket: TCPSocket
+    var socket: TCPSocket
     private var registration: Registration?
-    private var session: ServerSession!
-    private var output = OutputBuffer(capacity: 64 * 1024)
-    private var streams: [Int32: ServerStream] = [:]
-    /// Streams whose producer has more to queue once their queue drains.
-    private var producing: Set<Int32> = []
+    var session: ServerSession!
+    var output = OutputBuffer(capacity: 64 * 1024)
+    var streams: [Int32: ServerStream] = [:]
+    /// Streams whose producer has more to queue once their queue drains (or, with a pending
+    /// fault, whose fault waits for the queue to drain).
+    var producing: Set<Int32> = []
+    /// A `close` / `tcp-reset` fault is ending the connection (see ServerConnection+Faults.swift).
+    var pendingAbort: ConnectionAbort?
+    /// After a `close` fault's FIN: input is read and dropped until the peer closes.
+    var halfClosed = false
     private var closed = false
     private var wantsWritable = false
     /// Streams in a stream-window stall episode, with its start (monotonic ns).
@@ -31,7 +36,8 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         self.worker = worker
         self.socket = socket
         self.session = nil
-        self.session = try ServerSession(settings: worker.settings, delegate: self)
+        // Credit is returned by hand (requestData) so a `withhold-credit` fault can keep a stream's.
+        self.session = try ServerSession(settings: worker.settings, delegate: self, autoWindowUpdate: false)
     }
 
     func start() {
@@ -60,6 +66,10 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     func handleEvents(_ events: IOEvents, loop: EventLoop) {
         worker.honourStallForTesting()
         guard !closed else { return }
+        if halfClosed {
+            drainAfterFin()
+            return
+        }
         if events.contains(.readable) {
             let buffer = worker.readBuffer
             readLoop: for _ in 0..<16 {
@@ -78,12 +88,14 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     /// Lets nghttp2 serialise what it can, tops up producers, writes to the socket.
-    private func flush() {
+    func flush() {
         guard !closed else { return }
+        if pendingAbort != nil { flushAbort(); return }
         for _ in 0..<8 {
             do {
                 _ = try session.drainOutput(into: &output)
                 topUpProducers()
+                if pendingAbort != nil { flushAbort(); return }
                 _ = try session.drainOutput(into: &output)
             } catch {
                 close()
@@ -97,7 +109,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     /// Writes buffered output; returns false when the connection was closed.
-    private func writeOut() -> Bool {
+    func writeOut() -> Bool {
         while output.readableBytes > 0 {
             let r: IOResult
             do { r = try output.withReadableBytes { try socket.write($0) } } catch { close(); return false }
@@ -123,17 +135,25 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         var method = ""
         var grpc = false
         var stamp = false
+        var faultText: String?
         for h in headers {
             switch h.name {
             case ":path": path = h.value
             case ":method": method = h.value
             case "content-type": grpc = h.value.hasPrefix("application/grpc")
             case "h2stress-stamp": stamp = h.value == "1"
+            case Fault.headerName: faultText = h.value
             default: break
             }
         }
         var s = ServerStream(id: stream, route: Self.route(method: method, path: path, grpc: grpc))
         s.stamp = stamp
+        if let faultText { readFault(faultText, into: &s) }
+        if s.fault?.kind == .refuse {
+            session.resetStream(stream, errorCode: 7)   // REFUSED_STREAM
+            worker.stats.faultsApplied += 1
+            return
+        }
         streams[stream] = s
     }
 
@@ -147,7 +167,15 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     func requestData(stream: Int32, bytes: UnsafeRawBufferPointer) {
-        guard streams[stream] != nil else { return }
+        guard streams[stream] != nil else {
+            session.consume(stream: stream, bytes: bytes.count)
+            return
+        }
+        if streams[stream]!.fault?.kind == .withholdCredit {
+            session.consumeConnection(bytes: bytes.count)
+        } else {
+            session.consume(stream: stream, bytes: bytes.count)
+        }
         if streams[stream]!.requestBody.count + bytes.count <= 16 * 1024 * 1024 {
             streams[stream]!.requestBody.append(contentsOf: bytes)
         }
@@ -156,6 +184,10 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     func requestEnded(stream: Int32) {
         guard var s = streams[stream] else { return }
         defer { if streams[stream] != nil { streams[stream] = s } }
+        if let problem = s.faultError {
+            answerFaultError(&s, problem)
+            return
+        }
         do {
             switch s.route {
             case .streamingOutput:
@@ -164,9 +196,11 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
                 }
                 s.sizes = req.responseParameters.map { max(0, Int($0.size)) }
                 s.intervals = req.responseParameters.map { UInt64(max(0, $0.intervalUs)) * 1000 }
+                s.requestBody = []
+                applyStall(&s)
+                if delayHeaders(&s, status: 200, headers: Self.grpcResponseHeaders) { return }
                 try session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
                 worker.stats.streamsStarted += 1
-                s.requestBody = []
                 streams[stream] = s
                 scheduleOrProduce(&s)
             case .unary:
@@ -175,16 +209,20 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
                 }
                 s.sizes = [max(0, Int(req.responseSize))]
                 s.intervals = [0]
+                s.requestBody = []
+                applyStall(&s)
+                if delayHeaders(&s, status: 200, headers: Self.grpcResponseHeaders) { return }
                 try session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
                 worker.stats.streamsStarted += 1
-                s.requestBody = []
                 scheduleOrProduce(&s)
             case .bytes(let n):
                 s.remainingBytes = n
-                try session.sendResponseHeaders(stream: stream, status: 200, headers: [
+                let headers = [
                     HeaderField(name: "content-type", value: "application/octet-stream"),
                     HeaderField(name: "content-length", value: String(n)),
-                ])
+                ]
+                if delayHeaders(&s, status: 200, headers: headers) { return }
+                try session.sendResponseHeaders(stream: stream, status: 200, headers: headers)
                 worker.stats.streamsStarted += 1
                 produceBytes(&s)
             case .notFound(let grpc):
@@ -273,8 +311,12 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     /// Queues messages that are due now; arms a timer for the next paced one.
-    private func scheduleOrProduce(_ s: inout ServerStream) {
+    func scheduleOrProduce(_ s: inout ServerStream) {
         while s.next < s.sizes.count {
+            if s.fault != nil && !s.faultDone && atFaultBoundary(s) {
+                if applyBoundaryFault(&s) { return }
+                continue
+            }
             let pause = s.intervals[s.next]
             if pause > 0 && !s.waitingForTimer {
                 s.waitingForTimer = true
@@ -288,6 +330,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             s.waitingForTimer = false
             queueMessage(&s)
         }
+        if s.fault != nil && !s.faultDone && atFaultBoundary(s) && applyBoundaryFault(&s) { return }
         producing.remove(s.id)
         if !s.finished {
             s.finished = true
@@ -296,8 +339,15 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     private func queueMessage(_ s: inout ServerStream) {
+        if s.fault != nil && !s.faultDone && s.next == s.fault!.effectiveAfter {
+            switch s.fault!.kind {
+            case .cut: queueCutMessage(&s); return
+            case .corrupt: queueCorruptMessage(&s); return
+            default: break
+            }
+        }
         let bodySize = s.sizes[s.next]
-        let index = s.next
+        let index = UInt32(s.next) &+ s.indexOffset
         let messageLength = StreamingOutputCallResponse.encodedLength(bodySize: bodySize)
         let stamp = s.stamp
         let streamID = s.id
@@ -310,7 +360,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             let header = PayloadResponseLayout.writeHeader(bodySize: bodySize, to: buf.baseAddress! + 5)
             let body = UnsafeMutableRawBufferPointer(rebasing: buf[(5 + header)...])
             if stamp {
-                _ = MessageStamp.write(into: body, streamID: UInt32(bitPattern: streamID), index: UInt32(index),
+                _ = MessageStamp.write(into: body, streamID: UInt32(bitPattern: streamID), index: index,
                                        bodyLength: bodySize, sendTimeNs: MonotonicClock.realtimeNanoseconds())
             } else {
                 body.initializeMemory(as: UInt8.self, repeating: 0x61)
@@ -321,18 +371,24 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         checkStall(s.id)
     }
 
-    private func produceBytes(_ s: inout ServerStream) {
+    func produceBytes(_ s: inout ServerStream) {
         while s.remainingBytes > 0 {
+            if s.fault != nil && !s.faultDone && atFaultBoundary(s) {
+                if applyBoundaryFault(&s) { return }
+                continue
+            }
             if session.queuedBytes(stream: s.id) >= Self.lowWater {
                 producing.insert(s.id)
                 return
             }
-            let n = min(Self.chunk, s.remainingBytes)
+            let n = min(Self.chunk, s.remainingBytes, bytesBeforeFault(s))
             session.enqueueData(stream: s.id, count: n) { buf in
                 buf.initializeMemory(as: UInt8.self, repeating: 0x62)
             }
             s.remainingBytes -= n
+            s.bytesQueued += n
         }
+        if s.fault != nil && !s.faultDone && atFaultBoundary(s) && applyBoundaryFault(&s) { return }
         checkStall(s.id)
         producing.remove(s.id)
         if !s.finished {
@@ -356,6 +412,11 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         worker.honourStallForTesting()
         guard !closed else { return }
         let id = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
+        if token & Self.headersTimerFlag != 0 {
+            sendDelayedHeaders(id)
+            flush()
+            return
+        }
         guard var s = streams[id], s.waitingForTimer else { return }
         s.waitingForTimer = false
         queueMessage(&s)

@@ -1,3 +1,6 @@
+import H2Stress
+import H2Wire
+
 /// What the embedded server is doing for one request.
 ///
 /// Threading: lives in its connection's table on the server loop thread.
@@ -31,4 +34,19 @@ struct ServerStream {
     var waitingForTimer = false
     /// finishResponse was called.
     var finished = false
+    /// The fault the request asked for (`h2stress-fault`), parsed once at its headers.
+    var fault: Fault?
+    /// The `h2stress-fault` header could not be read or does not apply to this route; the
+    /// response is an error naming it.
+    var faultError: String?
+    /// The fault has been applied (each fault happens once per stream).
+    var faultDone = false
+    /// Plain HTTP body bytes queued so far (where `after` counts for `GET /bytes/<n>`).
+    var bytesQueued = 0
+    /// Added to every stamp index from the `gap` corruption on.
+    var indexOffset: UInt32 = 0
+    /// `delay`: the response HEADERS wait for a timer.
+    var awaitingHeaders = false
+    /// Response status and headers held back by `delay`.
+    var delayedHeaders: (status: Int, fields: [HeaderField])?
 }

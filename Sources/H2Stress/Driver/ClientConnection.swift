@@ -46,6 +46,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     /// Time stamped on frame events: taken once per read and once per flush, not per frame
     /// (a clock read costs more than recording the frame).
     private var frameClock: UInt64 = 0
+    /// The connection-level fault (GOAWAY below, close, tcp-reset) a stream on this TCP
+    /// connection asked for, if any: clean streams it takes down are counted as its collateral.
+    private var connectionFault: String?
 
     private static let keepaliveKind: UInt64 = 0
     private static let connectTimeoutKind: UInt64 = 1
@@ -63,6 +66,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     func open() {
         guard state == .idle || state == .closed else { return }
         goaway = nil
+        connectionFault = nil
         peerSettingsReceived = false
         generation &+= 1
         trace.removeAll()
@@ -188,6 +192,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
             return
         }
+        if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
         let measured = intendedStart >= worker.config.measureStart
         var stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id),
                                   startTime: intendedStart, submitTime: now, measured: measured)
@@ -240,7 +245,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
                 worker.measurements.frameTracesLeftOut += 1
             }
         }
-        worker.streamFinished(stream, verdict: verdict, connection: index, now: now)
+        worker.streamFinished(stream, verdict: verdict, connection: index, now: now, connectionFault: connectionFault)
     }
 
     // MARK: I/O

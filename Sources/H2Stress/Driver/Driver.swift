@@ -50,6 +50,8 @@ public enum Driver {
         public var keepalive: (interval: UInt64, timeout: UInt64)?
         /// Slow consumers.
         public var consumers: [ConsumerSpec] = []
+        /// Faults asked of the embedded target, by share of streams.
+        public var faults: [FaultSpec] = []
         /// Open-loop rate for the whole cell, streams per second (nil: closed loop).
         public var rate: Double?
         /// Keep per-connection frame traces (see `WorkerConfig.frameTrace`).
@@ -101,6 +103,7 @@ public enum Driver {
             config.deadline = options.deadline
             config.connectTimeout = options.connectTimeout
             config.consumers = options.consumers
+            config.faults = options.faults
             config.keepalive = options.keepalive
             config.holdBeforeReadForTesting = options.holdBeforeReadForTesting
             config.frameTrace = options.frameTrace

@@ -30,6 +30,10 @@ final class DriverWorker: TimerHandler {
     var consumerRNG: SplitMix64
     private var connections: [ClientConnection] = []
     private var rng: SplitMix64
+    /// Fault draws (seeded, separate from the mix and consumer draws).
+    private var faultRNG: SplitMix64
+    /// `faultedPlans[plan][fault]`: each mix plan with each fault's request header.
+    private let faultedPlans: [[StreamPlan]]
     private let totalWeight: Int
     private var measuredStarted = 0
     private var measuredFinished = 0
@@ -52,6 +56,8 @@ final class DriverWorker: TimerHandler {
         self.loop = try EventLoop()
         self.rng = SplitMix64(seed: config.seed)
         self.consumerRNG = SplitMix64(seed: config.seed ^ 0xC0DE_C0DE_C0DE_C0DE)
+        self.faultRNG = SplitMix64(seed: config.seed ^ 0xFA17_FA17_FA17_FA17)
+        self.faultedPlans = config.faults.isEmpty ? [] : config.plans.map { plan in config.faults.map { plan.withFault($0.fault) } }
         self.totalWeight = config.weights.reduce(0, +)
         self.period = config.rate.map { UInt64(max(1, (1e9 / $0).rounded())) } ?? 0
         if let rate = config.rate { measurements.openLoop = OpenLoopMeasurements(requestedRate: rate) }
@@ -115,15 +121,38 @@ final class DriverWorker: TimerHandler {
         return intended
     }
 
-    /// Picks the next plan from the weighted mix.
+    /// Picks the next plan from the weighted mix, then (when the profile has faults) whether it
+    /// asks for a fault.
     func nextPlan() -> StreamPlan {
-        if config.plans.count == 1 { return config.plans[0] }
+        let index = nextPlanIndex()
+        guard !faultedPlans.isEmpty else { return config.plans[index] }
+        var u = Double(faultRNG.next() >> 11) / Double(1 << 53)
+        for (f, spec) in config.faults.enumerated() {
+            if u < spec.share { return faultedPlans[index][f] }
+            u -= spec.share
+        }
+        return config.plans[index]
+    }
+
+    private func nextPlanIndex() -> Int {
+        if config.plans.count == 1 { return 0 }
         var r = Int(rng.next() % UInt64(totalWeight))
         for (i, w) in config.weights.enumerated() {
-            if r < w { return config.plans[i] }
+            if r < w { return i }
             r -= w
         }
-        return config.plans[config.plans.count - 1]
+        return config.plans.count - 1
+    }
+
+    /// The key a stream's outcome is counted under in ``CellMeasurements/faultOutcomes``: its
+    /// fault's header text, ``CellMeasurements/collateralPrefix`` + the fault for a clean stream
+    /// that died with a connection a connection-level fault ended, else ``CellMeasurements/noFault``.
+    private func faultKey(_ stream: ActiveStream, outcome: StreamOutcome?, connectionFault: String?) -> String {
+        if let key = stream.verifier.plan.faultKey { return key }
+        if let c = connectionFault, outcome == .goaway || outcome == .connectionLost {
+            return CellMeasurements.collateralPrefix + c
+        }
+        return CellMeasurements.noFault
     }
 
     /// Draws whether the next stream gets a slow consumer, and which delay model.
@@ -146,10 +175,15 @@ final class DriverWorker: TimerHandler {
     }
 
     /// Records a finished stream's outcome and timings.
-    func streamFinished(_ stream: ActiveStream, verdict: StreamVerdict, connection: Int, now: UInt64) {
+    func streamFinished(_ stream: ActiveStream, verdict: StreamVerdict, connection: Int, now: UInt64,
+                        connectionFault: String? = nil) {
         guard stream.measured else { return }
         measuredFinished += 1
         measurements.outcomes[verdict.outcome] += 1
+        if !faultedPlans.isEmpty {
+            measurements.faultOutcomes[faultKey(stream, outcome: verdict.outcome, connectionFault: connectionFault),
+                                       default: OutcomeCounts()][verdict.outcome] += 1
+        }
         measurements.streamDuration.record(nanoseconds: now &- stream.startTime)
         // Open loop: also the uncorrected figure (from the actual submission), to show what the
         // coordinated-omission correction adds.
@@ -167,7 +201,7 @@ final class DriverWorker: TimerHandler {
                 messagesReceived: v.messagesReceived, messagesPlanned: v.plan.expectedMessages,
                 bytesReceived: v.bytesReceived, bytesPlanned: v.plan.expectedBytes,
                 errorCode: verdict.errorCode, grpcStatus: v.grpcStatus, httpStatus: v.httpStatus,
-                detail: verdict.detail))
+                detail: verdict.detail, fault: v.plan.faultKey))
         }
         if let quota = config.streamQuota, measuredFinished >= quota { loop.stop() }
     }
@@ -176,6 +210,9 @@ final class DriverWorker: TimerHandler {
     func streamUnfinished(_ stream: ActiveStream) {
         guard stream.measured else { return }
         measurements.outcomes.unfinished += 1
+        if !faultedPlans.isEmpty {
+            measurements.faultOutcomes[faultKey(stream, outcome: nil, connectionFault: nil), default: OutcomeCounts()].unfinished += 1
+        }
         if let consumer = stream.consumer { measurements.consumerDelayNanos &+= consumer.delayTotal }
         if stream.zeroWindowTotal > 0 {
             measurements.flowControl.streamZeroWindowNanos &+= stream.zeroWindowTotal

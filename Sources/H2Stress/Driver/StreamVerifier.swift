@@ -200,11 +200,29 @@ public struct StreamVerifier {
             if resetByPeer {
                 return StreamVerdict(outcome: .reset, detail: "RST_STREAM code \(code) after \(progress)", errorCode: code)
             }
+            if code == Self.protocolError, let short = shortBodyEndedByNghttp2 {
+                return StreamVerdict(outcome: .truncated, detail: short, errorCode: nil)
+            }
             if code != 0 {
                 return StreamVerdict(outcome: .reset, detail: "closed with code \(code) after \(progress)", errorCode: code)
             }
         }
         return cleanEndVerdict(progress)
+    }
+
+    /// HTTP/2 PROTOCOL_ERROR.
+    static let protocolError: UInt32 = 1
+
+    /// nghttp2 enforces `content-length` on the client: END_STREAM after fewer body bytes does
+    /// not reach the application as END_STREAM; nghttp2 resets the stream itself with
+    /// PROTOCOL_ERROR (the peer sent no RST_STREAM). The server *ended the stream as if
+    /// successful* with data missing, so this is truncation, not a reset. Non-nil (the detail)
+    /// when that is what happened: a plain-HTTP 2xx response with a `content-length` above the
+    /// bytes that arrived, nothing else wrong.
+    private var shortBodyEndedByNghttp2: String? {
+        guard plan.framing == .http, integrityProblem == nil, let status = httpStatus, (200..<300).contains(status),
+              let cl = contentLength, bytesReceived < cl else { return nil }
+        return "END_STREAM after \(bytesReceived) of content-length \(cl) bytes (nghttp2 enforces content-length and closed the stream with PROTOCOL_ERROR)"
     }
 
     private func cleanEndVerdict(_ progress: String) -> StreamVerdict {

@@ -42,6 +42,8 @@ public struct WorkerConfig: Sendable {
     public var keepalive: (interval: UInt64, timeout: UInt64)?
     /// Slow-consumer shares (seeded draw per stream).
     public var consumers: [ConsumerSpec] = []
+    /// Fault shares (seeded draw per stream, independent of the mix and consumer draws).
+    public var faults: [FaultSpec] = []
     /// Open-loop mode: streams this worker starts per second on a fixed schedule (nil: closed loop).
     public var rate: Double?
     /// Offset of this worker's first intended start (ns), so workers interleave their schedules.

@@ -34,6 +34,9 @@ public struct Profile: Sendable, Hashable, Codable {
     /// Slow consumers: each stream gets at most one entry, by a seeded draw over the shares
     /// (`ConsumerSpec.pick(from:using:)`); streams outside every share are fast. Default `[]`.
     public var consumers: [ConsumerSpec] = []
+    /// Faults asked of the embedded target (request header `h2stress-fault`): each stream asks
+    /// for at most one entry, by a seeded draw over the shares; the rest ask for none. Default `[]`.
+    public var faults: [FaultSpec] = []
     /// Open-loop mode when set: streams started per second on a fixed schedule, independent of
     /// completions (the wrk2 model), 1…1,000,000; `streamsPerConnection` then caps the streams
     /// open at once on each connection. `nil` (the default): closed loop.

@@ -29,6 +29,10 @@ extension ProfileDecoder {
         }
         let seed = try top.value("seed").map { (node) throws(ProfileError) in try uint64(node, "seed") } ?? 1
         let consumers = try top.value("consumers").map { (node) throws(ProfileError) in try decodeConsumers(node, "consumers") } ?? []
+        let faults = try top.value("faults").map { (node) throws(ProfileError) in try decodeFaults(node, "faults") } ?? []
+        if !faults.isEmpty, case .url = target, let node = top.value("faults") {
+            throw fail(node.origin, "faults", "`faults` are performed by the embedded target only; remove `faults`, or remove `target` to use the embedded server")
+        }
         let rate = try top.value("rate").map { (node) throws(ProfileError) in try decodeRate(node, "rate") }
 
         let sweepNode = top.value("sweep") ?? .emptyMapping
@@ -48,7 +52,7 @@ extension ProfileDecoder {
         let profile = Profile(
             name: name, description: description, target: target, warmup: warmup, duration: duration,
             connections: connections, streamsPerConnection: streams, mix: mix, client: client, server: server,
-            threads: threads, seed: seed, totalStreams: totalStreams, consumers: consumers, rate: rate,
+            threads: threads, seed: seed, totalStreams: totalStreams, consumers: consumers, faults: faults, rate: rate,
             sweep: SweepSpec(
                 threads: sweepThreads ?? [threads], serverThreads: sweepServerThreads ?? [server.threads],
                 repeats: repeats, variants: variants),

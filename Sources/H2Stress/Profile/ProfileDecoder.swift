@@ -24,7 +24,7 @@ struct ProfileDecoder {
 
     static let topLevelKeys = [
         "name", "description", "target", "warmup", "duration", "connections", "streamsPerConnection",
-        "mix", "client", "server", "threads", "seed", "totalStreams", "consumers", "rate", "sweep", "gate",
+        "mix", "client", "server", "threads", "seed", "totalStreams", "consumers", "faults", "rate", "sweep", "gate",
     ]
     static let clientKeys = [
         "streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp",
@@ -34,7 +34,7 @@ struct ProfileDecoder {
     /// the top level). Used when an unknown key has no close spelling in its own mapping.
     static let fieldHomes = [
         "deadline": "client", "windowUpdate": "client", "pendingMessageCredit": "client", "connectTimeout": "client",
-        "keepalive": "client", "consumers": "", "rate": "",
+        "keepalive": "client", "consumers": "", "faults": "", "rate": "",
     ]
     static let kindKeys = ["grpc.serverStream", "grpc.unary", "http.get"]
 

@@ -63,6 +63,14 @@ public struct CellMeasurements: Sendable {
     public var connectionErrors: [String] = []
     /// Connection errors not kept because of the cap.
     public var connectionErrorsDropped = 0
+    /// Outcomes per fault when the profile has `faults` (empty otherwise): keyed by the fault's
+    /// header text (e.g. `rst;after=3;code=8`), ``noFault`` for clean streams, and
+    /// ``collateralPrefix`` + fault for clean streams a connection-level fault took down.
+    public var faultOutcomes: [String: OutcomeCounts] = [:]
+    /// ``faultOutcomes`` key of streams that asked for no fault.
+    public static let noFault = "none"
+    /// ``faultOutcomes`` key prefix of clean streams ended by another stream's connection-level fault.
+    public static let collateralPrefix = "collateral of "
 
     /// Empty measurements (allocates the six histograms, the flow-control one and the series' current second).
     public init() {}
@@ -149,5 +157,6 @@ public struct CellMeasurements: Sendable {
         let errorRoom = Swift.max(0, Self.connectionErrorCap - connectionErrors.count)
         connectionErrors.append(contentsOf: other.connectionErrors.prefix(errorRoom))
         connectionErrorsDropped += other.connectionErrorsDropped + Swift.max(0, other.connectionErrors.count - errorRoom)
+        for (key, counts) in other.faultOutcomes { faultOutcomes[key, default: OutcomeCounts()].add(counts) }
     }
 }

@@ -5,7 +5,7 @@ extension CellResult {
         case index, id, threads, serverThreads, variant, `repeat`, durationSeconds, streams, throughput, latency
         case wake, histograms, flowControl, series, openLoop, consumers
         case cpu, peakRSSBytes, bytesReceived, messagesReceived, streamsStarted, connectionsOpened, connectionErrors
-        case failures, failuresDropped, notes, target
+        case failures, failuresDropped, faults, notes, target
     }
 
     /// The ``wake`` given to cells from files that predate it: unavailable, no reads counted.
@@ -46,6 +46,7 @@ extension CellResult {
         connectionErrors = try c.decode([String].self, forKey: .connectionErrors)
         failures = try c.decode([StreamFailure].self, forKey: .failures)
         failuresDropped = try c.decode(Int.self, forKey: .failuresDropped)
+        faults = try c.decodeIfPresent([FaultOutcome].self, forKey: .faults)
         notes = try c.decode([String].self, forKey: .notes)
         target = try c.decodeIfPresent(TargetProcessResult.self, forKey: .target)
     }

@@ -63,6 +63,9 @@ public struct CellResult: Sendable, Codable {
     public var failures: [StreamFailure]
     /// Abnormal streams beyond the cap, counted but not recorded.
     public var failuresDropped: Int
+    /// Outcomes per fault, with the outcome each fault must land in (``FaultOutcome/table(_:faults:deadlineNanoseconds:)``);
+    /// absent when the cell asked for no faults. The runner fills it in (it knows the cell's faults and deadline).
+    public var faults: [FaultOutcome]?
     /// Free-form remarks (e.g. "target restarted", "connection errors dropped: 12").
     public var notes: [String]
     /// The managed target's process (CPU, peak RSS, exit); absent for other targets.

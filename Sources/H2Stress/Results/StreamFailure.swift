@@ -24,12 +24,14 @@ public struct StreamFailure: Sendable, Codable, Equatable {
     public var httpStatus: Int?
     /// One human-readable sentence on what went wrong.
     public var detail: String
+    /// The fault the stream asked the embedded target for (`h2stress-fault` header text), if any.
+    public var fault: String?
 
     /// Creates a failure record.
     public init(
         outcome: StreamOutcome, kind: String, connection: Int, streamID: Int32,
         messagesReceived: Int, messagesPlanned: Int, bytesReceived: Int, bytesPlanned: Int,
-        errorCode: UInt32? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String
+        errorCode: UInt32? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String, fault: String? = nil
     ) {
         self.outcome = outcome
         self.kind = kind
@@ -43,5 +45,6 @@ public struct StreamFailure: Sendable, Codable, Equatable {
         self.grpcStatus = grpcStatus
         self.httpStatus = httpStatus
         self.detail = detail
+        self.fault = fault
     }
 }

@@ -93,6 +93,7 @@ public final class Runner {
         options.deadline = profile.client.deadline?.nanoseconds
         options.connectTimeout = profile.client.connectTimeout.nanoseconds
         options.consumers = profile.consumers
+        options.faults = profile.faults
         options.keepalive = profile.client.keepalive.map { ($0.interval.nanoseconds, $0.timeout.nanoseconds) }
         options.rate = profile.rate
         ProcessUsage.resetPeakRSS()
@@ -125,6 +126,10 @@ public final class Runner {
             serverFlowControl: seen?.flowControl)
         result.notes.append(contentsOf: notes)
         result.target = seen?.process
+        if !profile.faults.isEmpty {
+            result.faults = FaultOutcome.table(driven.measurements.faultOutcomes, faults: profile.faults,
+                                               deadlineNanoseconds: profile.client.deadline?.nanoseconds)
+        }
         return result
     }
 

@@ -34,7 +34,11 @@ public final class ServerSession {
     /// Creates a server session and queues its SETTINGS (and the connection WINDOW_UPDATE
     /// when ``HTTP2Settings/connectionWindowSize`` > 65,535). The client preface is
     /// expected as the first bytes passed to ``receive(_:)``.
-    public init(settings: HTTP2Settings, delegate: any ServerSessionDelegate) throws(HTTP2Error) {
+    /// - Parameter autoWindowUpdate: when `false`, receive-window credit is returned only
+    ///   through ``consume(stream:bytes:)`` and ``consumeConnection(bytes:)``
+    ///   (`nghttp2_option_set_no_auto_window_update`); the embedded target uses it to withhold
+    ///   a stream's WINDOW_UPDATE on purpose.
+    public init(settings: HTTP2Settings, delegate: any ServerSessionDelegate, autoWindowUpdate: Bool = true) throws(HTTP2Error) {
         self.delegate = delegate
         requestHeaderScratch.reserveCapacity(16)
         var callbacks: OpaquePointer?
@@ -43,7 +47,12 @@ public final class ServerSession {
         defer { nghttp2_session_callbacks_del(callbacks) }
         ServerSession.installCallbacks(callbacks)
 
-        let created = nghttp2_session_server_new(&session, callbacks, Unmanaged.passUnretained(self).toOpaque())
+        var option: OpaquePointer?
+        let optionCreated = nghttp2_option_new(&option)
+        if optionCreated != 0 { throw HTTP2Error(libraryCode: optionCreated, operation: "nghttp2_option_new") }
+        defer { nghttp2_option_del(option) }
+        if !autoWindowUpdate { nghttp2_option_set_no_auto_window_update(option, 1) }
+        let created = nghttp2_session_server_new2(&session, callbacks, Unmanaged.passUnretained(self).toOpaque(), option)
         if created != 0 { throw HTTP2Error(libraryCode: created, operation: "nghttp2_session_server_new") }
         try settings.submit(to: session!, disablePush: false)
     }
@@ -108,6 +117,20 @@ public final class ServerSession {
     /// `lastStreamID` to the last stream it accepted; pass ``lastProcessedStreamID`` for "all so far".
     public func sendGoaway(lastStreamID: Int32, errorCode: UInt32) {
         _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode, nil, 0)
+    }
+
+    /// Returns `bytes` of receive-window credit on `stream` and on the connection
+    /// (`nghttp2_session_consume`); only meaningful with `autoWindowUpdate == false`.
+    public func consume(stream: Int32, bytes: Int) {
+        guard bytes > 0 else { return }
+        _ = nghttp2_session_consume(session, stream, bytes)
+    }
+
+    /// Returns `bytes` of receive-window credit on the connection only
+    /// (`nghttp2_session_consume_connection`); the stream's window stays consumed.
+    public func consumeConnection(bytes: Int) {
+        guard bytes > 0 else { return }
+        _ = nghttp2_session_consume_connection(session, bytes)
     }
 
     /// The highest stream id the session has processed (`nghttp2_session_get_last_proc_stream_id`).
