@@ -7,6 +7,8 @@ import H2Wire
 final class ServerWorker: EventHandler {
     let loop: EventLoop
     let settings: HTTP2Settings
+    /// TLS server context for this thread's connections (nil: h2c).
+    let tlsContext: TLSContext?
     private var listener: TCPSocket
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
     var stats = ServerStats()
@@ -15,9 +17,10 @@ final class ServerWorker: EventHandler {
     /// Safety bound: a server loop never runs longer than this without being stopped.
     static let maxLifetime: UInt64 = 24 * 3600 * 1_000_000_000
 
-    init(listener: TCPSocket, settings: HTTP2Settings) throws(SystemError) {
+    init(listener: TCPSocket, settings: HTTP2Settings, tlsContext: TLSContext? = nil) throws(SystemError) {
         self.listener = listener
         self.settings = settings
+        self.tlsContext = tlsContext
         self.loop = try EventLoop()
     }
 
