@@ -45,6 +45,15 @@ struct TLSTestCertificates {
 
     /// Runs a command to completion (killed after `timeout` s); throws with its stderr when it fails.
     static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws {
+        let (status, output) = try capture(executable, arguments, in: directory, timeout: timeout)
+        guard status == 0 else {
+            throw Failure(description: "`\(executable) \(arguments.joined(separator: " "))` failed (status \(status)): \(output)")
+        }
+    }
+
+    /// Runs a command to completion (killed after `timeout` s, then throws) and returns its exit
+    /// status and its stdout and stderr together.
+    static func capture(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -54,7 +63,7 @@ struct TLSTestCertificates {
         let err = try FileHandle(forWritingTo: errURL)
         defer { try? err.close(); try? FileManager.default.removeItem(at: errURL) }
         p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
+        p.standardOutput = err
         p.standardInput = FileHandle.nullDevice
         let done = DispatchSemaphore(value: 0)
         p.terminationHandler = { _ in done.signal() }
@@ -63,11 +72,9 @@ struct TLSTestCertificates {
             p.terminate()
             kill(p.processIdentifier, SIGKILL)
             done.wait()
-            throw Failure(description: "`openssl \(arguments.joined(separator: " "))` did not finish within \(Int(timeout)) s")
+            throw Failure(description: "`\(executable) \(arguments.joined(separator: " "))` did not finish within \(Int(timeout)) s")
         }
-        guard p.terminationStatus == 0 else {
-            let text = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "`openssl \(arguments.joined(separator: " "))` failed (status \(p.terminationStatus)): \(text)")
-        }
+        let text = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return (p.terminationStatus, text)
     }
 }
