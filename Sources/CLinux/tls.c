@@ -17,9 +17,10 @@ struct CLinux_tls {
 
 static const unsigned char alpn_h2[] = { 2, 'h', '2' };
 
-// The OpenSSL error queue's newest entry as text, or `fallback` when the queue is empty.
-static void queue_error(char *out, size_t len, const char *what, const char *fallback) {
-    unsigned long code = ERR_peek_last_error();
+// The OpenSSL error queue as text: its oldest entry (the root cause of a failed file load) or
+// its newest (the handshake's verdict), or `fallback` when the queue is empty.
+static void queue_error_at(char *out, size_t len, const char *what, const char *fallback, int oldest) {
+    unsigned long code = oldest ? ERR_peek_error() : ERR_peek_last_error();
     if (code != 0) {
         char text[256];
         ERR_error_string_n(code, text, sizeof text);
@@ -29,6 +30,10 @@ static void queue_error(char *out, size_t len, const char *what, const char *fal
         snprintf(out, len, "%s: %s", what, fallback);
     }
     ERR_clear_error();
+}
+
+static void queue_error(char *out, size_t len, const char *what, const char *fallback) {
+    queue_error_at(out, len, what, fallback, 0);
 }
 
 static int common_setup(SSL_CTX *ctx) {
@@ -56,7 +61,7 @@ CLinux_tls_ctx *CLinux_tls_client_ctx(const char *ca_file, int insecure, char *e
         if (ca_file && SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
             char what[300];
             snprintf(what, sizeof what, "CA file `%s`", ca_file);
-            queue_error(err, err_len, what, "cannot be loaded");
+            queue_error_at(err, err_len, what, "cannot be loaded", 1);
             SSL_CTX_free(ctx);
             return NULL;
         }
@@ -90,10 +95,10 @@ CLinux_tls_ctx *CLinux_tls_server_ctx(const char *cert_file, const char *key_fil
         queue_error(err, err_len, "TLS server setup", "unknown error");
     } else if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1) {
         snprintf(what, sizeof what, "certificate file `%s`", cert_file);
-        queue_error(err, err_len, what, "cannot be loaded");
+        queue_error_at(err, err_len, what, "cannot be loaded", 1);
     } else if (SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1) {
         snprintf(what, sizeof what, "private key file `%s`", key_file);
-        queue_error(err, err_len, what, "cannot be loaded");
+        queue_error_at(err, err_len, what, "cannot be loaded", 1);
     } else if (SSL_CTX_check_private_key(ctx) != 1) {
         snprintf(what, sizeof what, "private key `%s` and certificate `%s`", key_file, cert_file);
         queue_error(err, err_len, what, "do not match");
