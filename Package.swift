@@ -21,7 +21,7 @@ let package = Package(
             pkgConfig: "libnghttp2",
             providers: [.apt(["libnghttp2-dev"])]
         ),
-        .target(name: "CLinux"),
+        .target(name: "CLinux", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "H2Loop", dependencies: ["CLinux"]),
         .target(name: "H2Wire", dependencies: ["CNghttp2"]),
         .target(

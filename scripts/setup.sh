@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks (and, as root, installs) what building and testing h2stress needs on Debian 12
 # with only the Swift toolchain present:
-#   apt:  libnghttp2-dev, pkg-config (build); nghttp2-client (h2load, nghttp),
+#   apt:  libnghttp2-dev, libssl-dev, pkg-config (build); openssl (test certificates);
+#         nghttp2-client (h2load, nghttp),
 #         nghttp2-server (nghttpd); python3 + pip when missing
 #   pip:  grpcio, protobuf (the python gRPC interop client, interop/grpc_client.py)
 # Idempotent: when everything is present it only checks (no apt-get update) and exits 0.
@@ -24,7 +25,7 @@ apt_installed() {
 
 # --- Debian packages ---------------------------------------------------------------
 missing_apt=()
-for pkg in libnghttp2-dev pkg-config nghttp2-client nghttp2-server chromium; do  # chromium: report.html browser test
+for pkg in libnghttp2-dev libssl-dev openssl pkg-config nghttp2-client nghttp2-server chromium; do  # chromium: report.html browser test
     apt_installed "$pkg" || missing_apt+=("$pkg")
 done
 if ! command -v python3 >/dev/null 2>&1; then
@@ -85,4 +86,4 @@ if ! python_ok; then
     fi
 fi
 
-say "ok: libnghttp2-dev, pkg-config, h2load, nghttp, nghttpd, python3 grpcio/protobuf present"
+say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, python3 grpcio/protobuf present"

@@ -25,8 +25,17 @@ public final class EmbeddedServer: Sendable {
     }
 
     /// Binds and starts the server. Throws when the address cannot be bound.
-    public static func start(_ config: EmbeddedServerConfig) throws(SystemError) -> EmbeddedServer {
+    public static func start(_ config: EmbeddedServerConfig) throws(EmbeddedServerError) -> EmbeddedServer {
         precondition(config.threads >= 1, "BUG DETECTED: server threads not validated")
+        // One TLS context per loop thread, built here so a bad certificate fails before anything runs.
+        var tlsContexts: [TLSContext?] = Array(repeating: nil, count: config.threads)
+        if let tls = config.tls {
+            do {
+                for i in 0..<config.threads { tlsContexts[i] = try TLSContext.server(tls) }
+            } catch {
+                throw .tls(error)
+            }
+        }
         var listeners: [TCPSocket] = []
         var port = config.port
         do {
@@ -37,7 +46,7 @@ public final class EmbeddedServer: Sendable {
             }
         } catch {
             for var l in listeners { l.close() }
-            throw error
+            throw .listen(error)
         }
         var wakers: [LoopWaker] = []
         var threads: [WorkerThread<ServerStats>] = []
@@ -45,12 +54,12 @@ public final class EmbeddedServer: Sendable {
         for (i, listener) in listeners.enumerated() {
             let worker: ServerWorker
             do {
-                worker = try ServerWorker(listener: listener, settings: config.settings, stall: stall)
+                worker = try ServerWorker(listener: listener, settings: config.settings, stall: stall, tlsContext: tlsContexts[i])
             } catch {
                 for var l in listeners[i...] { l.close() }
                 for w in wakers { w.requestStop() }
                 for t in threads { _ = t.join() }
-                throw error
+                throw .listen(error)
             }
             wakers.append(worker.loop.waker)
             let box = UncheckedTransfer(worker)

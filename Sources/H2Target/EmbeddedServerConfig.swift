@@ -1,3 +1,4 @@
+import H2Loop
 import H2Stress
 import H2Wire
 
@@ -11,8 +12,12 @@ public struct EmbeddedServerConfig: Sendable, Hashable {
     public var threads: Int = 1
     /// HTTP/2 settings the server announces (windows, max concurrent streams, max frame size).
     public var settings = HTTP2Settings()
+    /// Serve TLS (ALPN `h2` only) with this certificate and key; nil: cleartext h2c.
+    public var tls: TLSServerConfig?
 
-    public init(host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 1, settings: HTTP2Settings = HTTP2Settings()) {
+    public init(host: String = "127.0.0.1", port: UInt16 = 0, threads: Int = 1, settings: HTTP2Settings = HTTP2Settings(),
+                tls: TLSServerConfig? = nil) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.threads = threads
@@ -38,6 +43,9 @@ public struct ServerStats: Sendable {
     /// (resp. the connection window) was ≤ 0; each episode lasts until a WINDOW_UPDATE opened
     /// the window again or the stream closed. Durations in ns.
     public var flowControl = ServerFlowControl()
+    /// TLS handshakes that failed (client did not offer ALPN `h2`, rejected our certificate,
+    /// closed mid-handshake); each such connection was closed without HTTP/2.
+    public var tlsHandshakesFailed = 0
 
     public init() {}
 
@@ -49,5 +57,6 @@ public struct ServerStats: Sendable {
         messagesQueued += o.messagesQueued
         faultsApplied += o.faultsApplied
         flowControl.merge(o.flowControl)
+        tlsHandshakesFailed += o.tlsHandshakesFailed
     }
 }

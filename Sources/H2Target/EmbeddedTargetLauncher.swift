@@ -1,3 +1,4 @@
+import H2Loop
 import H2Stress
 import H2Wire
 
@@ -5,11 +6,20 @@ import H2Wire
 /// its server thread count.
 public struct EmbeddedTargetLauncher: TargetLauncher {
     public var host: String
+    /// Serve TLS with this certificate (nil: h2c); the driver then connects with ``clientTLS``.
+    public var serverTLS: TLSServerConfig?
+    /// How the driver speaks TLS to the embedded server (used only with ``serverTLS``).
+    public var clientTLS: TLSClientConfig
 
-    public init(host: String = "127.0.0.1") { self.host = host }
+    public init(host: String = "127.0.0.1", serverTLS: TLSServerConfig? = nil, clientTLS: TLSClientConfig = TLSClientConfig()) {
+        self.host = host
+        self.serverTLS = serverTLS
+        self.clientTLS = clientTLS
+    }
 
     public func launch(for cell: Cell) throws(TargetError) -> LaunchedTarget {
-        let config = Self.config(for: cell, host: host)
+        var config = Self.config(for: cell, host: host)
+        config.tls = serverTLS
         let server: EmbeddedServer
         do {
             server = try EmbeddedServer.start(config)
@@ -19,8 +29,10 @@ public struct EmbeddedTargetLauncher: TargetLauncher {
         let address = TargetAddress(host: server.host, port: server.port)
         return LaunchedTarget(
             address: address,
-            description: "embedded \(address) (\(config.threads) thread\(config.threads == 1 ? "" : "s"))",
+            description: "embedded \(address) (\(config.threads) thread\(config.threads == 1 ? "" : "s"))"
+                + (serverTLS != nil ? ", \(clientTLS.summary)" : ""),
             stampsBodies: true,
+            tls: serverTLS != nil ? clientTLS : nil,
             stop: {
                 let s = server.stop()
                 return TargetObservation(connectionsAccepted: s.connectionsAccepted, streamsStarted: s.streamsStarted,
@@ -45,18 +57,34 @@ public struct EmbeddedTargetLauncher: TargetLauncher {
     }
 }
 
-/// Sends load to an external h2c server named by URL; nothing to start or stop.
+/// Sends load to an external server named by URL; nothing to start or stop.
+///
+/// `h2c://host:port`: HTTP/2 over cleartext with prior knowledge. `https://host:port`: HTTP/2
+/// over TLS (ALPN `h2`), the certificate verified against the system CAs (plus
+/// `TLSClientConfig.caFile`) and the host name unless `insecure`.
 public struct ExternalTargetLauncher: TargetLauncher {
     public var address: TargetAddress
     public var url: String
+    /// TLS settings for `https://` URLs (nil for `h2c://`); `serverName` defaults to the URL's host.
+    public var tls: TLSClientConfig?
 
-    /// Parses `h2c://host:port`. `localhost` means 127.0.0.1; other hosts must be numeric.
-    public init(url: String) throws(TargetError) {
+    /// Parses `h2c://host:port` or `https://host:port`. `localhost` means 127.0.0.1; other
+    /// hosts must be numeric. `tls` (CA file, insecure, server name) applies to `https://` only;
+    /// a CA file that cannot be loaded is reported here, before any load is sent.
+    public init(url: String, tls: TLSClientConfig? = nil) throws(TargetError) {
         self.url = url
-        guard url.hasPrefix("h2c://") else {
-            throw TargetError("target url `\(url)`: only h2c://host:port (HTTP/2 over cleartext, prior knowledge) is supported")
+        let schemeLength: Int
+        if url.hasPrefix("h2c://") {
+            schemeLength = 6
+            if tls != nil {
+                throw TargetError("target url `\(url)`: `caFile`/`insecure`/`serverName` apply to https:// targets only")
+            }
+        } else if url.hasPrefix("https://") {
+            schemeLength = 8
+        } else {
+            throw TargetError("target url `\(url)`: write h2c://host:port (HTTP/2 over cleartext, prior knowledge) or https://host:port (HTTP/2 over TLS)")
         }
-        var rest = Substring(url.dropFirst(6))
+        var rest = Substring(url.dropFirst(schemeLength))
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         let host: Substring
         let portText: Substring
@@ -74,9 +102,20 @@ public struct ExternalTargetLauncher: TargetLauncher {
         }
         let numeric = host == "localhost" ? "127.0.0.1" : String(host)
         address = TargetAddress(host: numeric, port: port)
+        if schemeLength == 8 {
+            var config = tls ?? TLSClientConfig()
+            if config.serverName == nil { config.serverName = String(host) }
+            do {
+                _ = try TLSContext.client(config)   // fail now on an unreadable CA file
+            } catch {
+                throw TargetError("target url `\(url)`: \(error)")
+            }
+            self.tls = config
+        }
     }
 
     public func launch(for cell: Cell) throws(TargetError) -> LaunchedTarget {
-        LaunchedTarget(address: address, description: url, stampsBodies: false, stop: { nil })
+        LaunchedTarget(address: address, description: tls.map { "\(url) (\($0.summary))" } ?? url,
+                       stampsBodies: false, tls: tls, stop: { nil })
     }
 }

@@ -11,6 +11,10 @@ import H2Wire
 final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler {
     unowned let worker: ServerWorker
     var socket: TCPSocket
+    /// The TLS engine over `socket` (nil for h2c); the I/O paths branch on it once per read or write.
+    var tls: TLSSession?
+    /// TLS only: the handshake has not completed yet (HTTP/2 output waits in `output`).
+    private var handshaking = false
     private var registration: Registration?
     var session: ServerSession!
     var output = OutputBuffer(capacity: 64 * 1024)
@@ -41,6 +45,15 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     }
 
     func start() {
+        if let context = worker.tlsContext {
+            do {
+                tls = try TLSSession(context: context, serverName: nil)
+            } catch {
+                close()
+                return
+            }
+            handshaking = true
+        }
         do {
             registration = try worker.loop.register(fd: socket.fd, interest: .readable, handler: self)
         } catch {
@@ -50,11 +63,35 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         flush()
     }
 
+    /// Advances the TLS handshake; returns true once it is complete. A failed handshake (no
+    /// ALPN `h2` offered, the client rejected the certificate) is counted and closes the connection.
+    private func advanceHandshake(_ tls: TLSSession) -> Bool {
+        do {
+            switch try tls.pumpHandshake(socket: socket) {
+            case .complete:
+                handshaking = false
+                return true
+            case .waiting(let wantsWritable):
+                setWritable(wantsWritable)
+                return false
+            }
+        } catch {
+            worker.stats.tlsHandshakesFailed += 1
+            close()
+            return false
+        }
+    }
+
     func close() {
         guard !closed else { return }
         closed = true
         if let reg = registration { worker.loop.deregister(reg) }
         registration = nil
+        if let tls, !handshaking, socket.fd >= 0 {
+            tls.closeNotify()
+            _ = try? tls.send(to: socket)
+        }
+        tls = nil
         socket.close()
         streams.removeAll()
         producing.removeAll()
@@ -70,7 +107,13 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             drainAfterFin()
             return
         }
-        if events.contains(.readable) {
+        if let tls {
+            if handshaking {
+                // Records that came with the client's Finished are read right below.
+                guard advanceHandshake(tls) else { return }
+            }
+            guard readTLS(tls) else { return }
+        } else if events.contains(.readable) {
             let buffer = worker.readBuffer
             readLoop: for _ in 0..<16 {
                 let r: IOResult
@@ -85,6 +128,34 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             }
         }
         flush()
+    }
+
+    /// TLS read path: ciphertext into the TLS ring, decrypted into the worker's read buffer,
+    /// handed to nghttp2. Returns false when the connection was closed.
+    private func readTLS(_ tls: TLSSession) -> Bool {
+        let buffer = worker.readBuffer
+        var rx: UInt64 = 0
+        for _ in 0..<16 {
+            let r: IOResult
+            do { r = try tls.receive(from: socket, control: nil, rxTimestamp: &rx) } catch { close(); return false }
+            decrypting: while true {
+                let plain: TLSSession.DecryptResult
+                do { plain = try tls.decrypt(into: buffer) } catch { close(); return false }
+                switch plain {
+                case .bytes(let n):
+                    do { try session.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) } catch { close(); return false }
+                    if closed { return false }
+                case .needsInput: break decrypting
+                case .closed: close(); return false
+                }
+            }
+            switch r {
+            case .bytes: if tls.lastReceiveWasShort { return true }
+            case .wouldBlock: return true
+            case .endOfFile: close(); return false
+            }
+        }
+        return true
     }
 
     /// Lets nghttp2 serialise what it can, tops up producers, writes to the socket.
@@ -110,6 +181,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
 
     /// Writes buffered output; returns false when the connection was closed.
     func writeOut() -> Bool {
+        if let tls { return writeOutTLS(tls) }
         while output.readableBytes > 0 {
             let r: IOResult
             do { r = try output.withReadableBytes { try socket.write($0) } } catch { close(); return false }
@@ -117,6 +189,26 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             case .bytes(let n): output.consume(n)
             case .wouldBlock, .endOfFile: setWritable(true); return true
             }
+        }
+        setWritable(false)
+        return true
+    }
+
+    /// TLS variant of ``writeOut()``: encrypt until the ring is full, send, repeat. During the
+    /// handshake the HTTP/2 output simply waits.
+    private func writeOutTLS(_ tls: TLSSession) -> Bool {
+        if handshaking { return true }
+        while true {
+            while output.readableBytes > 0 {
+                let n: Int
+                do { n = try output.withReadableBytes { (bytes) throws(TLSError) in try tls.encrypt(bytes) } } catch { close(); return false }
+                if n == 0 { break }
+                output.consume(n)
+            }
+            let drained: Bool
+            do { drained = try tls.send(to: socket) } catch { close(); return false }
+            if !drained { setWritable(true); return true }
+            if output.readableBytes == 0 { break }
         }
         setWritable(false)
         return true

@@ -7,6 +7,8 @@ import H2Wire
 final class ServerWorker: EventHandler {
     let loop: EventLoop
     let settings: HTTP2Settings
+    /// TLS server context for this thread's connections (nil: h2c).
+    let tlsContext: TLSContext?
     private var listener: TCPSocket
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
     var stats = ServerStats()
@@ -20,10 +22,11 @@ final class ServerWorker: EventHandler {
     private let stall: ServerStall
     private var stallHonoured: UInt64 = 0
 
-    init(listener: TCPSocket, settings: HTTP2Settings, stall: ServerStall) throws(SystemError) {
+    init(listener: TCPSocket, settings: HTTP2Settings, stall: ServerStall, tlsContext: TLSContext? = nil) throws(SystemError) {
         self.listener = listener
         self.settings = settings
         self.stall = stall
+        self.tlsContext = tlsContext
         self.loop = try EventLoop()
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import H2Loop
 import H2Report
 import H2Stress
 import H2Target
@@ -46,9 +47,14 @@ struct RunCommand: ParsableCommand {
         switch loaded.base.target {
         case .embedded:
             launcher = EmbeddedTargetLauncher()
-        case .url(let url, _):
+        case .url(let url, let tlsOptions):
             do {
-                launcher = try ExternalTargetLauncher(url: url)
+                // An https:// URL always speaks TLS; its options (when written) tune verification.
+                let tls = url.hasPrefix("https://")
+                    ? TLSClientConfig(serverName: tlsOptions?.serverName, caFile: tlsOptions?.caFile,
+                                      insecure: tlsOptions?.insecure ?? false)
+                    : nil
+                launcher = try ExternalTargetLauncher(url: url, tls: tls)
             } catch {
                 Terminal.error("profile `\(profile)`: \(error)")
                 throw ExitCode(ExitStatus.usage)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import H2Loop
 import H2Stress
 import H2Target
 import H2Wire
@@ -34,6 +35,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("SETTINGS_MAX_FRAME_SIZE, 16KiB…16MiB-1.", valueName: "size"))
     var maxFrameSize: ByteCount = ByteCount(bytes: 16_384)
 
+    @Option(name: .long, help: ArgumentHelp("Serve TLS (ALPN h2) with this PEM certificate chain; needs --tls-key.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(name: .long, help: ArgumentHelp("PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
     @Option(name: .long, help: ArgumentHelp("Stop by itself after this long (e.g. 30s); default: until Ctrl-C.", valueName: "time"))
     var duration: TimeSpan?
 
@@ -46,6 +53,9 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("windows must be 1B…2147483647B")
         }
         guard maxConcurrentStreams >= 1 else { throw ValidationError("`--max-concurrent-streams` must be ≥ 1") }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("TLS needs both `--tls-cert` and `--tls-key`")
+        }
     }
 
     func run() throws {
@@ -57,12 +67,17 @@ struct ServeCommand: ParsableCommand {
         InterruptWatcher.block()
         let server: EmbeddedServer
         do {
-            server = try EmbeddedServer.start(EmbeddedServerConfig(host: host, port: port, threads: threads, settings: settings))
+            let tls = tlsCert.map { TLSServerConfig(certificateFile: $0, privateKeyFile: tlsKey ?? "") }
+            server = try EmbeddedServer.start(EmbeddedServerConfig(host: host, port: port, threads: threads, settings: settings, tls: tls))
+        } catch .tls(let error) {
+            Terminal.error("cannot serve TLS: \(error)")
+            throw ExitCode(ExitStatus.usage)
         } catch {
             Terminal.error("cannot listen on \(host):\(port): \(error)")
             throw ExitCode(ExitStatus.runFailed)
         }
-        print("h2stress serve: listening on \(TargetAddress(host: server.host, port: server.port)) (h2c, \(threads) thread\(threads == 1 ? "" : "s"))")
+        let mode = tlsCert == nil ? "h2c" : "h2 over TLS"
+        print("h2stress serve: listening on \(TargetAddress(host: server.host, port: server.port)) (\(mode), \(threads) thread\(threads == 1 ? "" : "s"))")
         fflushStdout()
         InterruptWatcher.waitForSignal(timeout: duration)
         let stats = server.stop()

@@ -17,6 +17,7 @@
 #include <linux/net_tstamp.h>
 #include <linux/errqueue.h>
 #include <time.h>
+#include "CLinuxTLS.h"
 
 // epoll flags as plain integers (Glibc imports them as enum cases with .rawValue).
 static const uint32_t CLinux_EPOLLIN = EPOLLIN;

@@ -9,7 +9,8 @@ import H2Wire
 /// Timer tokens carry the connection's `generation`, so a timer armed for a stream of an
 /// earlier TCP connection (stream ids restart at 1) is ignored.
 final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler {
-    enum State { case idle, connecting, open, closed }
+    /// `handshaking`: TCP is up, the TLS handshake is in progress (TLS targets only).
+    enum State { case idle, connecting, handshaking, open, closed }
 
     /// `unowned(unsafe)`: the worker owns its connections and outlives them (it drops them
     /// before it returns), and the checked form cost ~3% of user CPU per callback.
@@ -18,6 +19,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     let index: Int
     private(set) var state = State.idle
     private var socket = TCPSocket(fd: -1)
+    /// The TLS engine over `socket` (nil for h2c). The I/O paths branch on it once per read
+    /// or flush, never per frame.
+    private var tls: TLSSession?
     private var registration: Registration?
     private var session: ClientSession?
     private var output = OutputBuffer(capacity: 64 * 1024)
@@ -71,6 +75,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         generation &+= 1
         trace.removeAll()
         connectionStart = MonotonicClock.now()
+        if let reason = worker.tlsSetupError {
+            state = .closed
+            worker.connectionFailed(self, reason: reason)
+            return
+        }
         do {
             socket = try TCPSocket.connect(host: worker.config.host, port: worker.config.port,
                                            rxTimestamps: worker.config.rxTimestamps)
@@ -92,6 +101,40 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             fail(reason: SystemError(call: "connect", errno: err).description)
             return
         }
+        if let context = worker.tlsContext {
+            do {
+                tls = try TLSSession(context: context, serverName: worker.config.tls?.serverName ?? worker.config.host)
+            } catch {
+                fail(reason: "\(error)")
+                return
+            }
+            state = .handshaking
+            advanceHandshake()
+            return
+        }
+        becomeOpen()
+    }
+
+    /// Drives the TLS handshake on every readiness event until it completes (then the HTTP/2
+    /// session starts) or fails (a connection error naming the cause: certificate
+    /// verification, ALPN, the peer's alert).
+    private func advanceHandshake() {
+        guard let tls else { return }
+        do {
+            switch try tls.pumpHandshake(socket: socket) {
+            case .complete:
+                becomeOpen()
+            case .waiting(let wantsWritable):
+                setWritable(wantsWritable)
+            }
+        } catch {
+            let name = tls.serverName.map { " with \($0)" } ?? ""
+            fail(reason: "TLS handshake\(name) failed: \(error)")
+        }
+    }
+
+    /// TCP (and TLS) is up: start the HTTP/2 session and the streams.
+    private func becomeOpen() {
         do {
             session = try ClientSession(settings: worker.config.settings, delegate: self,
                                         autoWindowUpdate: worker.config.windowUpdate == .onReceive)
@@ -112,6 +155,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             slotByID.reserveCapacity(capacity)
         }
         fillStreams()
+        if tls != nil {
+            // Records that arrived with the end of the handshake (the peer's SETTINGS) are
+            // already in the ring: no readiness event will announce them again.
+            guard readAvailable() else { return }
+        }
         flush()
     }
 
@@ -135,6 +183,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private func closeSocket() {
         if let reg = registration { worker.loop.deregister(reg) }
         registration = nil
+        if let tls, tls.isEstablished, socket.fd >= 0 {
+            tls.closeNotify()
+            _ = try? tls.send(to: socket)
+        }
+        tls = nil
         socket.close()
         session = nil
         output.clear()
@@ -186,7 +239,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         let id: Int32
         do {
             id = try session.submitRequest(
-                method: plan.method, scheme: "http", authority: worker.config.authority, path: plan.path,
+                method: plan.method, scheme: worker.scheme, authority: worker.config.authority, path: plan.path,
                 extraHeaders: plan.requestHeaders, body: plan.requestBody)
         } catch {
             worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
@@ -256,6 +309,10 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             connected()
             return
         }
+        if state == .handshaking {
+            advanceHandshake()
+            return
+        }
         guard state == .open else { return }
         if events.contains(.readable) {
             guard readAvailable() else { return }
@@ -284,6 +341,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     /// Reads until the socket would block (bounded per wake for fairness). Returns false when
     /// the connection ended.
     private func readAvailable() -> Bool {
+        if let tls { return readAvailableTLS(tls) }
         let buffer = worker.readBuffer
         worker.holdBeforeReadForTesting()
         var firstRead = true
@@ -321,6 +379,66 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         return true
     }
 
+    /// TLS variant of ``readAvailable()``: ciphertext goes from the socket straight into the
+    /// TLS ring (kernel RX timestamp of the encrypted bytes), is decrypted into the worker's
+    /// read buffer and handed to nghttp2.
+    private func readAvailableTLS(_ tls: TLSSession) -> Bool {
+        let buffer = worker.readBuffer
+        worker.holdBeforeReadForTesting()
+        var firstRead = true
+        for _ in 0..<16 {
+            let result: IOResult
+            var rx: UInt64 = 0
+            do {
+                result = try tls.receive(from: socket, control: worker.controlBuffer, rxTimestamp: &rx)
+            } catch {
+                fail(reason: "\(error)")
+                return false
+            }
+            if case .bytes = result {
+                frameClock = MonotonicClock.now()
+                worker.readCompleted(rxTimestamp: rx, firstOfWake: firstRead)
+                firstRead = false
+                currentRxTimestamp = rx
+            }
+            decrypting: while true {
+                let plain: TLSSession.DecryptResult
+                do {
+                    plain = try tls.decrypt(into: buffer)
+                } catch {
+                    fail(reason: "TLS error: \(error)")
+                    return false
+                }
+                switch plain {
+                case .bytes(let n):
+                    do {
+                        try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                    } catch {
+                        fail(reason: "HTTP/2 protocol error: \(error)")
+                        return false
+                    }
+                    if state != .open { return false }
+                    trackConnectionWindow()
+                case .needsInput:
+                    break decrypting
+                case .closed:
+                    fail(reason: "peer ended the TLS session (close_notify)")
+                    return false
+                }
+            }
+            switch result {
+            case .bytes:
+                if tls.lastReceiveWasShort { return true }
+            case .wouldBlock:
+                return true
+            case .endOfFile:
+                fail(reason: "peer closed the connection (EOF)")
+                return false
+            }
+        }
+        return true
+    }
+
     private func flush() {
         guard let session, state == .open else { return }
         frameClock = MonotonicClock.now()
@@ -328,6 +446,10 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             _ = try session.drainOutput(into: &output)
         } catch {
             fail(reason: "HTTP/2 session error: \(error)")
+            return
+        }
+        if let tls {
+            flushTLS(tls)
             return
         }
         while output.readableBytes > 0 {
@@ -342,6 +464,37 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             case .bytes(let n): output.consume(n)
             case .wouldBlock, .endOfFile: setWritable(true); return
             }
+        }
+        setWritable(false)
+    }
+
+    /// TLS variant of the write half of ``flush()``: encrypts `output` into the TLS ring until
+    /// the ring is full, sends, repeats; waits for writability when the socket is full.
+    private func flushTLS(_ tls: TLSSession) {
+        while true {
+            while output.readableBytes > 0 {
+                let n: Int
+                do {
+                    n = try output.withReadableBytes { (bytes) throws(TLSError) in try tls.encrypt(bytes) }
+                } catch {
+                    fail(reason: "TLS error: \(error)")
+                    return
+                }
+                if n == 0 { break }
+                output.consume(n)
+            }
+            let drained: Bool
+            do {
+                drained = try tls.send(to: socket)
+            } catch {
+                fail(reason: "\(error)")
+                return
+            }
+            if !drained {
+                setWritable(true)
+                return
+            }
+            if output.readableBytes == 0 { break }
         }
         setWritable(false)
     }
@@ -430,6 +583,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         case Self.connectTimeoutKind:
             if state == .connecting {
                 fail(reason: "connect timed out after \(worker.config.connectTimeout / 1_000_000) ms")
+            } else if state == .handshaking {
+                fail(reason: "TLS handshake did not complete within \(worker.config.connectTimeout / 1_000_000) ms of the connect")
             }
         case Self.deadlineKind:
             guard state == .open, slotByID[id] != nil else { return }

@@ -46,6 +46,8 @@ public enum Driver {
         /// Per-stream deadline (ns), connect timeout (ns).
         public var deadline: UInt64?
         public var connectTimeout: UInt64 = 5_000_000_000
+        /// TLS to the target (see `WorkerConfig.tls`); nil: h2c.
+        public var tls: TLSClientConfig?
         /// Keepalive PING interval and ACK timeout, ns.
         public var keepalive: (interval: UInt64, timeout: UInt64)?
         /// Slow consumers.
@@ -102,6 +104,7 @@ public enum Driver {
             config.pendingMessageCredit = options.pendingMessageCredit
             config.deadline = options.deadline
             config.connectTimeout = options.connectTimeout
+            config.tls = options.tls
             config.consumers = options.consumers
             config.faults = options.faults
             config.keepalive = options.keepalive

@@ -26,6 +26,12 @@ final class DriverWorker: TimerHandler {
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
     /// The `recvmsg` control buffer for kernel timestamps, shared the same way.
     let controlBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: TCPSocket.timestampControlSize, alignment: 16)
+    /// The TLS client context this worker's connections share (nil: h2c, or it failed to build).
+    let tlsContext: TLSContext?
+    /// Why ``tlsContext`` could not be built (an unreadable CA file); every connect then fails with it.
+    let tlsSetupError: String?
+    /// `:scheme` of every request: `https` over TLS, else `http`.
+    let scheme: StaticString
     /// Randomness for consumer assignment and delays (seeded, separate from the mix choice).
     var consumerRNG: SplitMix64
     private var connections: [ClientConnection] = []
@@ -54,6 +60,20 @@ final class DriverWorker: TimerHandler {
         self.config = config
         self.progress = progress
         self.loop = try EventLoop()
+        if let tls = config.tls {
+            do {
+                tlsContext = try TLSContext.client(tls)
+                tlsSetupError = nil
+            } catch {
+                tlsContext = nil
+                tlsSetupError = "TLS setup: \(error)"
+            }
+            scheme = "https"
+        } else {
+            tlsContext = nil
+            tlsSetupError = nil
+            scheme = "http"
+        }
         self.rng = SplitMix64(seed: config.seed)
         self.consumerRNG = SplitMix64(seed: config.seed ^ 0xC0DE_C0DE_C0DE_C0DE)
         self.faultRNG = SplitMix64(seed: config.seed ^ 0xFA17_FA17_FA17_FA17)

@@ -1,3 +1,5 @@
+import H2Loop
+
 /// Starts (and stops) whatever a cell's load goes to. Implemented in `H2Target` (embedded
 /// server, external URL); defined here so the runner does not import the target module.
 public protocol TargetLauncher: Sendable {
@@ -13,11 +15,15 @@ public struct LaunchedTarget: Sendable {
     public var description: String
     /// Whether the target stamps message bodies on request (the embedded server does).
     public var stampsBodies: Bool
+    /// How to speak TLS to it (`https://` targets); nil: cleartext h2c.
+    public var tls: TLSClientConfig?
     /// Stops the target and returns what it observed (nil for targets that report nothing).
     public var stop: @Sendable () -> TargetObservation?
 
-    public init(address: TargetAddress, description: String, stampsBodies: Bool, stop: @escaping @Sendable () -> TargetObservation?) {
+    public init(address: TargetAddress, description: String, stampsBodies: Bool, tls: TLSClientConfig? = nil,
+                stop: @escaping @Sendable () -> TargetObservation?) {
         self.address = address
+        self.tls = tls
         self.description = description
         self.stampsBodies = stampsBodies
         self.stop = stop

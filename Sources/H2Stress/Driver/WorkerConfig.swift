@@ -1,3 +1,4 @@
+import H2Loop
 import H2Wire
 
 /// Everything one driver worker thread needs, as a value handed to it at spawn.
@@ -36,8 +37,11 @@ public struct WorkerConfig: Sendable {
     public var pendingMessageCredit: PendingMessageCredit = .grant
     /// Per-stream deadline in ns (nil: none); expiry sends RST_STREAM(CANCEL), outcome `deadline`.
     public var deadline: UInt64?
-    /// A connect that has not completed after this many ns fails (and is retried).
+    /// A connect (TCP, then the TLS handshake when ``tls`` is set) that has not completed after
+    /// this many ns fails (and is retried).
     public var connectTimeout: UInt64 = 5_000_000_000
+    /// TLS to the target (`https://`); nil: cleartext HTTP/2 with prior knowledge.
+    public var tls: TLSClientConfig?
     /// Keepalive PING interval and ACK timeout in ns (nil: no keepalive).
     public var keepalive: (interval: UInt64, timeout: UInt64)?
     /// Slow-consumer shares (seeded draw per stream).

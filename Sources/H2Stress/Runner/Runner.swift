@@ -92,6 +92,7 @@ public final class Runner {
         options.pendingMessageCredit = profile.client.pendingMessageCredit
         options.deadline = profile.client.deadline?.nanoseconds
         options.connectTimeout = profile.client.connectTimeout.nanoseconds
+        options.tls = target.tls
         options.consumers = profile.consumers
         options.faults = profile.faults
         options.keepalive = profile.client.keepalive.map { ($0.interval.nanoseconds, $0.timeout.nanoseconds) }

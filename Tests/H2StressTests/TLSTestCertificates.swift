@@ -1,0 +1,80 @@
+import Foundation
+
+/// A throwaway PKI made with the `openssl` CLI in a temporary folder: a self-signed CA and a
+/// server certificate it signed for `IP:127.0.0.1` and `DNS:localhost` (P-256 keys, 2 days).
+/// A second, unrelated CA lets tests present a chain the client must reject.
+/// The folder is removed by ``remove()``.
+struct TLSTestCertificates {
+    let directory: URL
+    var caFile: String { directory.appendingPathComponent("ca.pem").path }
+    var otherCAFile: String { directory.appendingPathComponent("other-ca.pem").path }
+    var certificateFile: String { directory.appendingPathComponent("server.pem").path }
+    var privateKeyFile: String { directory.appendingPathComponent("server.key").path }
+
+    /// `openssl` on PATH, if any.
+    static let openssl: String? = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    /// Generates the CA and the server certificate (each `openssl` call is killed after 20 s).
+    static func generate() throws -> TLSTestCertificates {
+        guard let openssl else { throw Failure(description: "openssl not found (apt-get install openssl)") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("h2stress-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let certs = TLSTestCertificates(directory: dir)
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        do {
+            try "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n"
+                .write(to: dir.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
+            for name in ["ca", "other-ca"] {
+                try run(openssl, ["req", "-x509"] + ec + ["-keyout", "\(name).key", "-out", "\(name).pem", "-days", "2",
+                                  "-subj", "/CN=h2stress test \(name)",
+                                  "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], in: dir)
+            }
+            try run(openssl, ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], in: dir)
+            try run(openssl, ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                              "-out", "server.pem", "-days", "2", "-extfile", "server.ext"], in: dir)
+        } catch {
+            certs.remove()
+            throw error
+        }
+        return certs
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+
+    /// Runs a command to completion (killed after `timeout` s); throws with its stderr when it fails.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws {
+        let (status, output) = try capture(executable, arguments, in: directory, timeout: timeout)
+        guard status == 0 else {
+            throw Failure(description: "`\(executable) \(arguments.joined(separator: " "))` failed (status \(status)): \(output)")
+        }
+    }
+
+    /// Runs a command to completion (killed after `timeout` s, then throws) and returns its exit
+    /// status and its stdout and stderr together.
+    static func capture(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.currentDirectoryURL = directory
+        let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errURL)
+        defer { try? err.close(); try? FileManager.default.removeItem(at: errURL) }
+        p.standardError = err
+        p.standardOutput = err
+        p.standardInput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in done.signal() }
+        try p.run()
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            p.terminate()
+            kill(p.processIdentifier, SIGKILL)
+            done.wait()
+            throw Failure(description: "`\(executable) \(arguments.joined(separator: " "))` did not finish within \(Int(timeout)) s")
+        }
+        let text = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return (p.terminationStatus, text)
+    }
+}
