@@ -61,7 +61,16 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "Kernel receive timestamps on driver sockets (as `run` does).")
     var rxTimestamps = true
 
+    @Option(name: .long, help: ArgumentHelp("Overhead scenario: what the measured side turns on — any of stamps, timestamps, traces (default all three).", valueName: "list"))
+    var measurement = "stamps,timestamps,traces"
+
+    /// The parts of `--measurement`.
+    var measurementParts: Set<String> { Set(measurement.split(separator: ",").map { String($0) }) }
+
     func validate() throws {
+        guard measurementParts.isSubset(of: ["stamps", "timestamps", "traces"]), !measurementParts.isEmpty else {
+            throw ValidationError("`--measurement`: write a list of stamps, timestamps, traces, got `\(measurement)`")
+        }
         guard duration.nanoseconds >= 500_000_000 else { throw ValidationError("`--duration` must be at least 500ms, got \(duration)") }
         guard (1...100).contains(repeats) else { throw ValidationError("`--repeats` must be 1…100, got \(repeats)") }
         guard (1...64).contains(serverThreads) else { throw ValidationError("`--server-threads` must be 1…64, got \(serverThreads)") }
