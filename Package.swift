@@ -47,9 +47,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "H2LoopTests", dependencies: ["H2Loop"]),
+        // Helpers shared by several test targets (test targets cannot share files).
+        .target(name: "H2TestSupport", path: "Tests/H2TestSupport"),
+        .testTarget(name: "H2LoopTests", dependencies: ["H2Loop", "H2TestSupport"]),
         .testTarget(name: "H2WireTests", dependencies: ["H2Wire"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "H2StressTests", dependencies: ["H2Stress", "H2Target", "H2Loop", "H2Wire"], resources: [.copy("BrokenProfiles")]),
+        .testTarget(name: "H2StressTests", dependencies: ["H2Stress", "H2Target", "H2Loop", "H2Wire", "H2TestSupport"], resources: [.copy("BrokenProfiles")]),
         .testTarget(name: "H2TargetTests", dependencies: ["H2Target", "H2Stress", "H2Loop", "H2Wire"]),
         .testTarget(name: "H2ReportTests", dependencies: ["H2Report", "H2Stress", "H2Target"], exclude: ["Golden"]),
     ]

@@ -203,26 +203,7 @@ extension ServerConnection {
         case .gap: s.indexOffset = 1
         case .checksum: flip = true
         }
-        let index = UInt32(s.next) &+ s.indexOffset
-        let messageLength = StreamingOutputCallResponse.encodedLength(bodySize: bodySize)
-        let stamp = s.stamp
-        let streamID = s.id
-        session.enqueueData(stream: s.id, count: 5 + messageLength) { buf in
-            buf[0] = 0
-            buf[1] = UInt8(truncatingIfNeeded: messageLength >> 24)
-            buf[2] = UInt8(truncatingIfNeeded: messageLength >> 16)
-            buf[3] = UInt8(truncatingIfNeeded: messageLength >> 8)
-            buf[4] = UInt8(truncatingIfNeeded: messageLength)
-            let header = PayloadResponseLayout.writeHeader(bodySize: bodySize, to: buf.baseAddress! + 5)
-            let body = UnsafeMutableRawBufferPointer(rebasing: buf[(5 + header)...])
-            if stamp {
-                _ = MessageStamp.write(into: body, streamID: UInt32(bitPattern: streamID), index: index,
-                                       bodyLength: bodySize, sendTimeNs: MonotonicClock.realtimeNanoseconds())
-            } else {
-                body.initializeMemory(as: UInt8.self, repeating: 0x61)
-            }
-            if flip && !body.isEmpty { body[body.count - 1] ^= 0xFF }
-        }
+        writeMessage(s, bodySize: bodySize, index: UInt32(s.next) &+ s.indexOffset, flipLastByte: flip)
         s.next += 1
         worker.stats.messagesQueued += 1
     }

@@ -438,8 +438,16 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             default: break
             }
         }
-        let bodySize = s.sizes[s.next]
-        let index = UInt32(s.next) &+ s.indexOffset
+        writeMessage(s, bodySize: s.sizes[s.next], index: UInt32(s.next) &+ s.indexOffset, flipLastByte: false)
+        s.next += 1
+        worker.stats.messagesQueued += 1
+        checkStall(s.id)
+    }
+
+    /// Queues one gRPC response message of `bodySize` body bytes (stamped when asked, else a
+    /// filler), framed with its 5-byte prefix; `flipLastByte` corrupts it after stamping (the
+    /// `corrupt;how=checksum` fault).
+    func writeMessage(_ s: ServerStream, bodySize: Int, index: UInt32, flipLastByte: Bool) {
         let messageLength = StreamingOutputCallResponse.encodedLength(bodySize: bodySize)
         let stamp = s.stamp
         let streamID = s.id
@@ -457,10 +465,8 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             } else {
                 body.initializeMemory(as: UInt8.self, repeating: 0x61)
             }
+            if flipLastByte && !body.isEmpty { body[body.count - 1] ^= 0xFF }
         }
-        s.next += 1
-        worker.stats.messagesQueued += 1
-        checkStall(s.id)
     }
 
     func produceBytes(_ s: inout ServerStream) {

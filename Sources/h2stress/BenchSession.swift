@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import H2Loop
 import H2Stress
+import H2Target
 import H2Wire
 
 /// Runs the scenarios of one `h2stress bench` invocation and keeps their rows.

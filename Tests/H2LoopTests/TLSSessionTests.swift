@@ -1,4 +1,5 @@
 import Foundation
+import H2TestSupport
 import Testing
 @testable import H2Loop
 

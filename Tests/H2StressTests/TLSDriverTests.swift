@@ -2,6 +2,7 @@ import Foundation
 import H2Loop
 import H2Target
 import H2Wire
+import H2TestSupport
 import Testing
 @testable import H2Stress
 

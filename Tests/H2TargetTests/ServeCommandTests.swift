@@ -1,4 +1,5 @@
 import Foundation
+import H2Target
 import Testing
 import H2Wire
 

@@ -356,18 +356,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             }
             switch result {
             case .bytes(let n):
-                frameClock = MonotonicClock.now()
-                worker.readCompleted(rxTimestamp: rx, firstOfWake: firstRead)
+                noteRead(rxTimestamp: rx, firstOfWake: firstRead)
                 firstRead = false
-                currentRxTimestamp = rx
-                do {
-                    try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                } catch {
-                    fail(reason: "HTTP/2 protocol error: \(error)")
-                    return false
-                }
-                if state != .open { return false }
-                trackConnectionWindow()
+                guard deliver(buffer, count: n) else { return false }
                 if n < buffer.count { return true }
             case .wouldBlock:
                 return true
@@ -376,6 +367,29 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
                 return false
             }
         }
+        return true
+    }
+
+    /// Bookkeeping for one socket read: the frame-trace clock, wake latency, the read's kernel
+    /// timestamp (for the messages it completes).
+    @inline(__always)
+    private func noteRead(rxTimestamp: UInt64, firstOfWake: Bool) {
+        frameClock = MonotonicClock.now()
+        worker.readCompleted(rxTimestamp: rxTimestamp, firstOfWake: firstOfWake)
+        currentRxTimestamp = rxTimestamp
+    }
+
+    /// Hands `count` plaintext bytes to nghttp2; false when the connection ended.
+    @inline(__always)
+    private func deliver(_ buffer: UnsafeMutableRawBufferPointer, count: Int) -> Bool {
+        do {
+            try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        } catch {
+            fail(reason: "HTTP/2 protocol error: \(error)")
+            return false
+        }
+        if state != .open { return false }
+        trackConnectionWindow()
         return true
     }
 
@@ -396,10 +410,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
                 return false
             }
             if case .bytes = result {
-                frameClock = MonotonicClock.now()
-                worker.readCompleted(rxTimestamp: rx, firstOfWake: firstRead)
+                noteRead(rxTimestamp: rx, firstOfWake: firstRead)
                 firstRead = false
-                currentRxTimestamp = rx
             }
             decrypting: while true {
                 let plain: TLSSession.DecryptResult
@@ -411,14 +423,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
                 }
                 switch plain {
                 case .bytes(let n):
-                    do {
-                        try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                    } catch {
-                        fail(reason: "HTTP/2 protocol error: \(error)")
-                        return false
-                    }
-                    if state != .open { return false }
-                    trackConnectionWindow()
+                    guard deliver(buffer, count: n) else { return false }
                 case .needsInput:
                     break decrypting
                 case .closed:

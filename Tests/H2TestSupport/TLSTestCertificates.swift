@@ -4,20 +4,20 @@ import Foundation
 /// server certificate it signed for `IP:127.0.0.1` and `DNS:localhost` (P-256 keys, 2 days).
 /// A second, unrelated CA lets tests present a chain the client must reject.
 /// The folder is removed by ``remove()``.
-struct TLSTestCertificates {
-    let directory: URL
-    var caFile: String { directory.appendingPathComponent("ca.pem").path }
-    var otherCAFile: String { directory.appendingPathComponent("other-ca.pem").path }
-    var certificateFile: String { directory.appendingPathComponent("server.pem").path }
-    var privateKeyFile: String { directory.appendingPathComponent("server.key").path }
+public struct TLSTestCertificates: Sendable {
+    public let directory: URL
+    public var caFile: String { directory.appendingPathComponent("ca.pem").path }
+    public var otherCAFile: String { directory.appendingPathComponent("other-ca.pem").path }
+    public var certificateFile: String { directory.appendingPathComponent("server.pem").path }
+    public var privateKeyFile: String { directory.appendingPathComponent("server.key").path }
 
     /// `openssl` on PATH, if any.
-    static let openssl: String? = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    public static let openssl: String? = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    struct Failure: Error, CustomStringConvertible { var description: String }
+    public struct Failure: Error, CustomStringConvertible { public var description: String }
 
     /// Generates the CA and the server certificate (each `openssl` call is killed after 20 s).
-    static func generate() throws -> TLSTestCertificates {
+    public static func generate() throws -> TLSTestCertificates {
         guard let openssl else { throw Failure(description: "openssl not found (apt-get install openssl)") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("h2stress-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -41,10 +41,10 @@ struct TLSTestCertificates {
         return certs
     }
 
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    public func remove() { try? FileManager.default.removeItem(at: directory) }
 
     /// Runs a command to completion (killed after `timeout` s); throws with its stderr when it fails.
-    static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws {
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws {
         let (status, output) = try capture(executable, arguments, in: directory, timeout: timeout)
         guard status == 0 else {
             throw Failure(description: "`\(executable) \(arguments.joined(separator: " "))` failed (status \(status)): \(output)")
@@ -53,7 +53,7 @@ struct TLSTestCertificates {
 
     /// Runs a command to completion (killed after `timeout` s, then throws) and returns its exit
     /// status and its stdout and stderr together.
-    static func capture(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws -> (Int32, String) {
+    public static func capture(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
