@@ -95,21 +95,9 @@ public enum Driver {
             let conns = options.connections / threads + (t < options.connections % threads ? 1 : 0)
             let quota = options.totalStreams.map { $0 / threads + (t < $0 % threads ? 1 : 0) }
             var config = WorkerConfig(
-                index: t, host: target.host, port: target.port, authority: target.description,
-                connections: conns, firstConnectionIndex: firstConnection,
-                streamsPerConnection: options.streamsPerConnection, plans: options.plans, weights: options.weights,
-                settings: options.settings, measureStart: measureStart, measureEnd: measureEnd,
-                streamQuota: quota, seed: options.seed &+ UInt64(t) &* 0x9E37_79B9, rxTimestamps: options.rxTimestamps)
-            config.windowUpdate = options.windowUpdate
-            config.pendingMessageCredit = options.pendingMessageCredit
-            config.deadline = options.deadline
-            config.connectTimeout = options.connectTimeout
-            config.tls = options.tls
-            config.consumers = options.consumers
-            config.faults = options.faults
-            config.keepalive = options.keepalive
-            config.holdBeforeReadForTesting = options.holdBeforeReadForTesting
-            config.frameTrace = options.frameTrace
+                options: options, index: t, host: target.host, port: target.port, authority: target.description,
+                connections: conns, firstConnectionIndex: firstConnection, measureStart: measureStart,
+                measureEnd: measureEnd, streamQuota: quota, seed: options.seed &+ UInt64(t) &* 0x9E37_79B9)
             if let rate = options.rate {
                 config.rate = rate / Double(threads)
                 // Interleave the workers' schedules: worker t starts t/threads of a period later.
