@@ -119,7 +119,7 @@ struct ProfileTests {
         #expect(second.resolvedPath == "/static/a.bin")
     }
 
-    @Test func urlTargetsAcceptH2COnly() throws {
+    @Test func h2cURLTargetsDecode() throws {
         let yaml = SampleProfiles.minimal + "\ntarget: {url: \"h2c://127.0.0.1:50051\"}"
         #expect(try SampleProfiles.parse(yaml).base.target == .url("h2c://127.0.0.1:50051"))
         let v6 = SampleProfiles.minimal + "\ntarget: {url: \"h2c://[::1]:8080/\"}"
