@@ -59,7 +59,7 @@ public struct TLSTestCertificates: Sendable {
         p.arguments = arguments
         p.currentDirectoryURL = directory
         let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let err = try FileHandle(forWritingTo: errURL)
         defer { try? err.close(); try? FileManager.default.removeItem(at: errURL) }
         p.standardError = err
