@@ -1,4 +1,5 @@
 import CLinux
+import Glibc
 
 /// Clocks, in nanoseconds.
 ///
@@ -39,6 +40,22 @@ public struct ProcessUsage: Sendable, Equatable {
         var u: UInt64 = 0, s: UInt64 = 0
         CLinux_thread_usage(&u, &s)
         return (u, s)
+    }
+
+    /// Peak resident set (`VmHWM` of `/proc/<pid>/status`) of another process, in bytes; 0 when
+    /// unreadable (e.g. a zombie). Sampled by the harnesses that run child processes, because
+    /// `wait4`'s `ru_maxrss` can report the parent's size after a `posix_spawn`.
+    public static func peakRSSBytes(ofProcess pid: Int32) -> Int {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return 0 }
+        let text = String(decoding: buffer[0..<n], as: UTF8.self)
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kib = Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return 0 }
+        return kib * 1024
     }
 
     /// Resets the kernel's peak-RSS mark (`/proc/self/clear_refs` ← 5) so the next

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import H2Loop
 import H2Stress
 import Synchronization
 
@@ -136,7 +137,7 @@ final class ManagedTargetProcess: Sendable {
     /// The monitor thread: samples `VmHWM` and polls `wait4` every 20 ms until the child exits.
     private func monitor() {
         while true {
-            let rss = Self.highWaterRSS(of: pid)
+            let rss = ProcessUsage.peakRSSBytes(ofProcess: pid)
             var status: Int32 = 0
             var usage = rusage()
             let r = wait4(pid, &status, WNOHANG, &usage)
@@ -156,20 +157,6 @@ final class ManagedTargetProcess: Sendable {
             state.withLock { $0.peakRSSBytes = max($0.peakRSSBytes, rss) }
             usleep(20_000)
         }
-    }
-
-    /// `VmHWM` of `/proc/<pid>/status` in bytes (0 when unreadable, e.g. for a zombie).
-    static func highWaterRSS(of pid: pid_t) -> Int {
-        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return 0 }
-        let text = String(decoding: buffer[0..<n], as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return 0 }
-        return kib * 1024
     }
 
     private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }

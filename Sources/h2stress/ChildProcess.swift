@@ -126,7 +126,7 @@ final class ChildProcess {
         var killed = false
         var sampledPeak = 0
         while true {
-            sampledPeak = max(sampledPeak, Self.highWaterRSS(of: pid))
+            sampledPeak = max(sampledPeak, ProcessUsage.peakRSSBytes(ofProcess: pid))
             var status: Int32 = 0
             var usage = rusage()
             let r = wait4(pid, &status, WNOHANG, &usage)
@@ -182,20 +182,6 @@ final class ChildProcess {
         close(readFD)
         readFD = -1
         return .endOfFile
-    }
-
-    /// `VmHWM` of `/proc/<pid>/status` in bytes (0 when unreadable).
-    private static func highWaterRSS(of pid: pid_t) -> Int {
-        let fd = open("/proc/\(pid)/status", O_RDONLY)
-        guard fd >= 0 else { return 0 }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return 0 }
-        let text = String(decoding: buffer[0..<n], as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return 0 }
-        return kib * 1024
     }
 
     private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
