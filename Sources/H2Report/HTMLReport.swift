@@ -83,12 +83,9 @@ public enum HTMLReport {
         var out = "<h2 id=\"open-loop\">Open loop</h2>\n<ul>\n"
         for cell in cells {
             guard let open = cell.openLoop else { continue }
-            out += "<li><code>\(SVGMarkup.escaped(cell.id))</code>: requested \(NumberText.fixed(open.requestedRate, decimals: 1)) streams/s, "
-            out += "achieved \(NumberText.fixed(open.achievedRate, decimals: 1)) streams/s; "
-            out += "\(NumberText.grouped(open.lateStarts)) of \(NumberText.grouped(open.intendedStarts)) starts late (&gt; 1 ms), "
-            out += "max start lag \(NumberText.fixed(open.maxStartLagMillis, decimals: 3)) ms</li>\n"
+            out += "<li><code>\(SVGMarkup.escaped(cell.id))</code>: \(SVGMarkup.escaped(MarkdownReport.openLoopSummary(open)))</li>\n"
         }
-        return out + "</ul>\n<p class=\"legend-text\">Latencies of these cells are measured from the intended start time (coordinated omission corrected).</p>\n"
+        return out + "</ul>\n<p class=\"legend-text\">\(SVGMarkup.escaped(MarkdownReport.openLoopLegend))</p>\n"
     }
 
     private static func environment(_ run: RunResult) -> String {

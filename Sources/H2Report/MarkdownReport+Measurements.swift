@@ -116,13 +116,21 @@ extension MarkdownReport {
         var out = "\n## Open loop\n\n"
         for cell in cells {
             guard let open = cell.openLoop else { continue }
-            out += "- `\(cell.id)`: requested \(NumberText.fixed(open.requestedRate, decimals: 1)) streams/s, "
-            out += "achieved \(NumberText.fixed(open.achievedRate, decimals: 1)) streams/s; "
-            out += "\(NumberText.grouped(open.lateStarts)) of \(NumberText.grouped(open.intendedStarts)) starts late (> 1 ms), "
-            out += "max start lag \(NumberText.fixed(open.maxStartLagMillis, decimals: 3)) ms\n"
+            out += "- `\(cell.id)`: \(openLoopSummary(open))\n"
         }
-        return out + "\nLatencies of these cells are measured from the intended start time (coordinated omission corrected).\n"
+        return out + "\n\(openLoopLegend)\n"
     }
+
+    /// One cell's open-loop figures as plain text (shared by report.md and report.html).
+    static func openLoopSummary(_ open: OpenLoopResult) -> String {
+        "requested \(NumberText.fixed(open.requestedRate, decimals: 1)) streams/s, "
+            + "achieved \(NumberText.fixed(open.achievedRate, decimals: 1)) streams/s; "
+            + "\(NumberText.grouped(open.lateStarts)) of \(NumberText.grouped(open.intendedStarts)) starts late (> 1 ms), "
+            + "max start lag \(NumberText.fixed(open.maxStartLagMillis, decimals: 3)) ms"
+    }
+
+    /// What open-loop latencies mean (shared by report.md and report.html).
+    static let openLoopLegend = "Latencies of these cells are measured from the intended start time (coordinated omission corrected)."
 
     static func series(_ run: RunResult) -> String {
         let cells = run.cells.filter { !$0.series.isEmpty }
