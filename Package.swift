@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module graph (imports point one way, left to right):
-//   CNghttp2, CLinux  →  H2Loop (CLinux), H2Wire (CNghttp2)  →  H2Stress  →  H2Target, H2Report  →  h2stress
+//   CNghttp2, CLinux  →  H2Loop (CLinux), H2Wire (CNghttp2; CLinux for the checksum loop only)  →  H2Stress  →  H2Target, H2Report  →  h2stress
 // Only H2Loop and H2Wire import C; no C type appears in their public API.
 // Release builds of the hot-path modules skip dynamic exclusivity checks: they cost ~8% of
 // the driver's user CPU in `perf` (swift_beginAccess/endAccess per stream callback). Debug
@@ -28,7 +28,7 @@ let package = Package(
         ),
         .target(name: "CLinux", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "H2Loop", dependencies: ["CLinux"], swiftSettings: hotPath),
-        .target(name: "H2Wire", dependencies: ["CNghttp2"], swiftSettings: hotPath),
+        .target(name: "H2Wire", dependencies: ["CNghttp2", "CLinux"], swiftSettings: hotPath),
         .target(
             name: "H2Stress",
             dependencies: [

@@ -64,6 +64,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Overhead scenario: what the measured side turns on — any of stamps, timestamps, traces (default all three).", valueName: "list"))
     var measurement = "stamps,timestamps,traces"
 
+    @Option(name: .long, help: ArgumentHelp("Overhead scenario: which stamped bodies are summed in full — all, none or 1/N (as the profile field `client.checksum`).", valueName: "sampling"))
+    var checksum: ChecksumSampling = .default
+
     /// The parts of `--measurement`.
     var measurementParts: Set<String> { Set(measurement.split(separator: ",").map { String($0) }) }
 

@@ -1,6 +1,6 @@
 // CLinux: the Linux calls that `import Glibc` does not expose to Swift
 // (epoll, eventfd, timerfd, accept4, SO_TIMESTAMPING and the CMSG_* macros).
-// Only H2Loop imports this module. Each function says which C call it wraps and why.
+// Only H2Loop and H2Wire import this module (H2Wire: CLinux_sum_le64 alone). Each function says which C call it wraps and why.
 #ifndef H2STRESS_CLINUX_H
 #define H2STRESS_CLINUX_H
 
@@ -26,6 +26,10 @@ static const uint32_t CLinux_EPOLLERR = EPOLLERR;
 static const uint32_t CLinux_EPOLLHUP = EPOLLHUP;
 static const uint32_t CLinux_EPOLLRDHUP = EPOLLRDHUP;
 static const uint32_t CLinux_EPOLLET = EPOLLET;
+
+/// Wrapping sum of `words` little-endian 64-bit words at `bytes` (any alignment): the bulk
+/// of the body checksum. AVX2 where the CPU has it (see wordsum.c).
+uint64_t CLinux_sum_le64(const void *bytes, size_t words);
 
 /// epoll_create1(EPOLL_CLOEXEC).
 int CLinux_epoll_create(void);

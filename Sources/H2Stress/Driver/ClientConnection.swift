@@ -17,6 +17,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     unowned(unsafe) let worker: DriverWorker
     /// Connection number within the cell (for failure records).
     let index: Int
+    /// Seed of checksum sampling on this connection (``StreamVerifier/init(plan:streamID:checksumSeed:)``):
+    /// from the run's seed and the connection number, so each connection sums other messages.
+    private let checksumSeed: UInt64
     private(set) var state = State.idle
     private var socket = TCPSocket(fd: -1)
     /// The TLS engine over `socket` (nil for h2c). The I/O paths branch on it once per read
@@ -62,6 +65,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     init(worker: DriverWorker, index: Int) {
         self.worker = worker
         self.index = index
+        self.checksumSeed = MessageStamp.splitMix(worker.config.seed ^ UInt64(truncatingIfNeeded: index) << 32)
     }
 
     // MARK: Lifecycle
@@ -247,7 +251,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
         if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
         let measured = intendedStart >= worker.config.measureStart
-        var stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id),
+        var stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id, checksumSeed: checksumSeed),
                                   startTime: intendedStart, submitTime: now, measured: measured)
         let assigned = worker.drawConsumer()
         stream.slow = assigned != nil

@@ -81,6 +81,9 @@ final class DriverWorker: TimerHandler {
         self.totalWeight = config.weights.reduce(0, +)
         self.period = config.rate.map { UInt64(max(1, (1e9 / $0).rounded())) } ?? 0
         if let rate = config.rate { measurements.openLoop = OpenLoopMeasurements(requestedRate: rate) }
+        if let plan = config.plans.first(where: { $0.stamped }) {
+            measurements.checksum.sampling = plan.checksum.description
+        }
     }
 
     deinit {
@@ -205,6 +208,7 @@ final class DriverWorker: TimerHandler {
                                        default: OutcomeCounts()][verdict.outcome] += 1
         }
         measurements.streamDuration.record(nanoseconds: now &- stream.startTime)
+        measurements.checksum.add(stream.verifier)
         // Open loop: also the uncorrected figure (from the actual submission), to show what the
         // coordinated-omission correction adds.
         measurements.openLoop?.serviceTime.record(nanoseconds: now &- stream.submitTime)
@@ -230,6 +234,7 @@ final class DriverWorker: TimerHandler {
     func streamUnfinished(_ stream: ActiveStream) {
         guard stream.measured else { return }
         measurements.outcomes.unfinished += 1
+        measurements.checksum.add(stream.verifier)
         if !faultedPlans.isEmpty {
             measurements.faultOutcomes[faultKey(stream, outcome: nil, connectionFault: nil), default: OutcomeCounts()].unfinished += 1
         }

@@ -9,8 +9,9 @@ public enum PlanBuilder {
     public static let stampHeader = "h2stress-stamp"
 
     /// Builds the plan for one mix entry. `stamped` asks for (and checks) body stamps — only
-    /// meaningful against the embedded target.
-    public static func plan(for kind: StreamKind, stamped: Bool) -> StreamPlan {
+    /// meaningful against the embedded target; `checksum` picks which stamped bodies are summed
+    /// in full (here every one by default; a profile's default is ``ChecksumSampling/default``).
+    public static func plan(for kind: StreamKind, stamped: Bool, checksum: ChecksumSampling = .all) -> StreamPlan {
         switch kind {
         case .grpcServerStream(let spec):
             let sizes = (0..<spec.messages).map { spec.messageSize($0) }
@@ -18,12 +19,12 @@ public enum PlanBuilder {
             let request = StreamingOutputCallRequest.encoded(
                 params: sizes.map { (size: Int32(clamping: $0), intervalUs: intervalUs) }, payloadSize: 0)
             return grpcPlan(kindName: "grpc.serverStream", path: streamingOutputCallPath, request: request,
-                            bodySizes: sizes, stamped: stamped)
+                            bodySizes: sizes, stamped: stamped, checksum: checksum)
         case .grpcUnary(let spec):
             let request = SimpleRequest(responseSize: Int32(clamping: spec.responseSize.bytes),
                                         payload: Payload(body: [UInt8](repeating: 0x71, count: spec.requestSize.bytes))).encoded()
             return grpcPlan(kindName: "grpc.unary", path: unaryCallPath, request: request,
-                            bodySizes: [spec.responseSize.bytes], stamped: stamped)
+                            bodySizes: [spec.responseSize.bytes], stamped: stamped, checksum: checksum)
         case .httpGet(let spec):
             return StreamPlan(kindName: "http.get", framing: .http, method: "GET",
                               path: spec.path ?? "/bytes/\(spec.size.bytes)", requestHeaders: [], requestBody: [],
@@ -48,7 +49,8 @@ public enum PlanBuilder {
                         bodySizes: sizes, stamped: stamped)
     }
 
-    private static func grpcPlan(kindName: String, path: String, request: [UInt8], bodySizes: [Int], stamped: Bool) -> StreamPlan {
+    private static func grpcPlan(kindName: String, path: String, request: [UInt8], bodySizes: [Int], stamped: Bool,
+                                 checksum: ChecksumSampling = .all) -> StreamPlan {
         var body: [UInt8] = []
         GRPCFrame.append(request, to: &body)
         var headers = [
@@ -59,7 +61,8 @@ public enum PlanBuilder {
         let lengths = bodySizes.map { StreamingOutputCallResponse.encodedLength(bodySize: $0) }
         return StreamPlan(kindName: kindName, framing: .grpc, method: "POST", path: path, requestHeaders: headers,
                           requestBody: body, expectedMessageLengths: lengths, expectedBodySizes: bodySizes,
-                          expectedBytes: lengths.reduce(0) { $0 + GRPCFrame.prefixLength + $1 }, stamped: stamped)
+                          expectedBytes: lengths.reduce(0) { $0 + GRPCFrame.prefixLength + $1 }, stamped: stamped,
+                          checksum: checksum)
     }
 
     /// The driver's HTTP/2 settings from a profile's `client` section.

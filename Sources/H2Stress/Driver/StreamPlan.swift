@@ -35,6 +35,8 @@ public final class StreamPlan: Sendable {
     public let expectedBytes: Int
     /// Whether the embedded server is asked to stamp message bodies.
     public let stamped: Bool
+    /// Which stamped bodies are summed in full (``ChecksumSampling``); a faulted plan sums all.
+    public let checksum: ChecksumSampling
     /// The fault this plan asks the embedded server for (`h2stress-fault` in ``requestHeaders``), if any.
     public let fault: Fault?
     /// ``fault``'s header text, the key of ``CellMeasurements/faultOutcomes`` (nil: no fault).
@@ -43,7 +45,7 @@ public final class StreamPlan: Sendable {
     /// Creates a plan; see the type's invariants.
     public init(kindName: String, framing: Framing, method: StaticString, path: String, requestHeaders: [HeaderField], requestBody: [UInt8],
                 expectedMessageLengths: [Int], expectedBodySizes: [Int], expectedBytes: Int, stamped: Bool,
-                fault: Fault? = nil) {
+                checksum: ChecksumSampling = .all, fault: Fault? = nil) {
         precondition(expectedMessageLengths.count == expectedBodySizes.count,
                      "BUG DETECTED: plan message lengths and body sizes differ in count")
         self.kindName = kindName
@@ -56,17 +58,20 @@ public final class StreamPlan: Sendable {
         self.expectedBodySizes = expectedBodySizes
         self.expectedBytes = expectedBytes
         self.stamped = stamped
+        self.checksum = fault == nil ? checksum : .all
         self.fault = fault
         self.faultKey = fault?.description
     }
 
     /// The same plan with the request header that asks for `fault` (built once per cell, so a
-    /// faulted stream allocates nothing more than a clean one).
+    /// faulted stream allocates nothing more than a clean one). Every body of a faulted stream
+    /// is summed, so an injected corruption is always caught whatever the sampling.
     public func withFault(_ fault: Fault) -> StreamPlan {
         StreamPlan(kindName: kindName, framing: framing, method: method, path: path,
                    requestHeaders: requestHeaders + [HeaderField(name: Fault.headerName, value: fault.description)],
                    requestBody: requestBody, expectedMessageLengths: expectedMessageLengths,
-                   expectedBodySizes: expectedBodySizes, expectedBytes: expectedBytes, stamped: stamped, fault: fault)
+                   expectedBodySizes: expectedBodySizes, expectedBytes: expectedBytes, stamped: stamped, checksum: .all,
+                   fault: fault)
     }
 
     /// Number of messages expected (gRPC), or 0 for a plain HTTP body.

@@ -53,12 +53,21 @@ public struct StreamVerifier {
     private var reader: GRPCMessageReader
     private var headerBlocks = 0
 
-    /// Starts checking stream `streamID`, which follows `plan`.
-    public init(plan: StreamPlan, streamID: Int32) {
+    /// Starts checking stream `streamID`, which follows `plan`. `checksumSeed` (for example
+    /// per connection) varies which messages ``StreamPlan/checksum`` sampling sums.
+    public init(plan: StreamPlan, streamID: Int32, checksumSeed: UInt64 = 0) {
         self.plan = plan
         self.streamID = streamID
-        self.reader = GRPCMessageReader(checksStamps: plan.stamped)
+        self.reader = GRPCMessageReader(checksStamps: plan.stamped, checksum: plan.checksum,
+                                        checksumSeed: checksumSeed &+ UInt64(UInt32(bitPattern: streamID)))
     }
+
+    /// Stamped messages whose stamp (identity, index, length) was checked.
+    public var messagesStampChecked: Int { plan.stamped && plan.framing == .grpc ? messagesReceived : 0 }
+    /// Messages whose whole body was summed and compared with its stamp's checksum.
+    public var messagesSummed: Int { reader.messagesSummed }
+    /// Body bytes summed for those messages.
+    public var bytesSummed: Int { reader.bytesSummed }
 
     // MARK: Events
 
@@ -111,7 +120,7 @@ public struct StreamVerifier {
             try r.feed(bytes) { message in
                 completed += 1
                 checkMessage(message)
-                if case .valid(let stamp) = message.stampCheck {
+                if let stamp = message.stampCheck.intactStamp {
                     onMessage(message.length, stamp.sendTimeNs)
                 } else {
                     onMessage(message.length, 0)
@@ -160,7 +169,7 @@ public struct StreamVerifier {
             return "message \(index): stamp says \(stamp.bodyLength) body bytes, \(actual) arrived"
         case .checksumMismatch:
             return "message \(index): checksum mismatch"
-        case .valid(let stamp):
+        case .valid(let stamp), .validUnsummed(let stamp):
             if stamp.streamID != UInt32(bitPattern: streamID) {
                 return "message \(index): stamped for stream \(stamp.streamID), arrived on \(streamID)"
             }

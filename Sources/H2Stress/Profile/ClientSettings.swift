@@ -1,3 +1,5 @@
+import H2Wire
+
 /// HTTP/2 settings the driver (client) announces and uses, and how it treats each stream:
 /// deadline, window-credit policy and connect timeout.
 public struct ClientSettings: Sendable, Hashable, Codable {
@@ -12,6 +14,9 @@ public struct ClientSettings: Sendable, Hashable, Codable {
     /// Ask the embedded server to stamp each message (stream id, index, send time, checksum);
     /// default `true`.
     public var stamp: Bool
+    /// Which stamped bodies the driver sums in full (default one in 16; stamps and lengths are
+    /// checked on every message, and every body of a faulted stream is summed).
+    public var checksum: ChecksumSampling
     /// Per-stream deadline, measured from the stream's start; on expiry the driver cancels the
     /// stream with RST_STREAM(CANCEL) and records outcome `deadline`. `nil` (the default): none.
     /// When set, > 0 and ≤ 1h.
@@ -33,6 +38,7 @@ public struct ClientSettings: Sendable, Hashable, Codable {
         maxFrameSize: ByteCount = .kibibytes(16),
         headerTableSize: ByteCount = .kibibytes(4),
         stamp: Bool = true,
+        checksum: ChecksumSampling = .default,
         deadline: TimeSpan? = nil,
         windowUpdate: WindowUpdatePolicy = .onReceive,
         pendingMessageCredit: PendingMessageCredit = .grant,
@@ -45,6 +51,7 @@ public struct ClientSettings: Sendable, Hashable, Codable {
         self.maxFrameSize = maxFrameSize
         self.headerTableSize = headerTableSize
         self.stamp = stamp
+        self.checksum = checksum
         self.deadline = deadline
         self.windowUpdate = windowUpdate
         self.pendingMessageCredit = pendingMessageCredit

@@ -1,3 +1,5 @@
+import H2Wire
+
 /// The profile's sections: top level, mix, client, server and sweep (the target is in `ProfileDecoder+Target.swift`).
 extension ProfileDecoder {
     /// Decodes and validates a whole profile mapping.
@@ -171,6 +173,13 @@ extension ProfileDecoder {
             settings.headerTableSize = try bytes(value, spec.path("headerTableSize"), 0...Int(Int32.max))
         }
         if let value = spec.value("stamp") { settings.stamp = try bool(value, spec.path("stamp")) }
+        if let value = spec.value("checksum") {
+            let field = spec.path("checksum")
+            guard let text = value.scalarText, let sampling = ChecksumSampling(text: text) else {
+                throw fail(value.origin, field, "`\(field)`: write `all` (sum every stamped body), `none`, or `1/N` with N from 2 to \(ChecksumSampling.maxOneIn) (sum about one body in N; the default is `\(ChecksumSampling.default)`), got \(value.shownAs)")
+            }
+            settings.checksum = sampling
+        }
         try readStreamBehaviour(spec, &settings)
         return settings
     }

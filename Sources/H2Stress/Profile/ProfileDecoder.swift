@@ -27,7 +27,7 @@ struct ProfileDecoder {
         "mix", "client", "server", "threads", "seed", "totalStreams", "consumers", "faults", "rate", "sweep", "gate",
     ]
     static let clientKeys = [
-        "streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp",
+        "streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp", "checksum",
         "deadline", "windowUpdate", "pendingMessageCredit", "connectTimeout", "keepalive",
     ]
     /// Where fields that are easy to put in the wrong place belong: field → section (`""` is

@@ -1,3 +1,5 @@
+import H2Wire
+
 /// What one worker thread measured during one cell's measured duration; merged across threads at the end of the cell.
 ///
 /// Threading: each worker thread owns one value and mutates it from its loop only; values cross
@@ -34,6 +36,8 @@ public struct CellMeasurements: Sendable {
     public var wakeDispatch = LatencyHistogram()
     /// Server send stamp → consumer hand-off, ns (``LatencyMetric/delivery``).
     public var delivery = LatencyHistogram()
+    /// Stamp and checksum coverage of the measured streams.
+    public var checksum = ChecksumCoverage(sampling: ChecksumSampling.default.description)
     /// Socket reads that returned bytes with a kernel receive timestamp.
     public var readsWithTimestamp = 0
     /// Socket reads that returned bytes without a kernel receive timestamp.
@@ -132,6 +136,7 @@ public struct CellMeasurements: Sendable {
         wakePoll.merge(other.wakePoll)
         wakeDispatch.merge(other.wakeDispatch)
         delivery.merge(other.delivery)
+        checksum.merge(other.checksum)
         readsWithTimestamp += other.readsWithTimestamp
         readsWithoutTimestamp += other.readsWithoutTimestamp
         flowControl.merge(other.flowControl)

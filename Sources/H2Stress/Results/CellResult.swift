@@ -45,6 +45,8 @@ public struct CellResult: Sendable, Codable {
     public var openLoop: OpenLoopResult?
     /// Slow-consumer figures.
     public var consumers: ConsumerResult
+    /// Stamp and checksum coverage; absent when no stamped message arrived.
+    public var checksum: ChecksumCoverage?
     /// The driver's CPU time during the cell.
     public var cpu: CPUUsage
     /// The driver's peak resident set size in bytes (`ru_maxrss`, high-water mark of the process).
@@ -124,6 +126,7 @@ public struct CellResult: Sendable, Codable {
             OpenLoopResult($0, streamsStarted: measurements.streamsStarted, durationSeconds: duration)
         }
         self.consumers = ConsumerResult(delayNanoseconds: measurements.consumerDelayNanos, slowStreams: measurements.slowStreams)
+        self.checksum = measurements.checksum.messagesStampChecked > 0 ? measurements.checksum : nil
         self.cpu = CPUUsage(
             userSeconds: cpu.userSeconds.isFinite ? cpu.userSeconds : 0,
             systemSeconds: cpu.systemSeconds.isFinite ? cpu.systemSeconds : 0

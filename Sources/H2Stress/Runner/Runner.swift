@@ -82,7 +82,7 @@ public final class Runner {
         }
         targetDescription = target.description
         let stamped = profile.client.stamp && target.stampsBodies
-        let plans = profile.mix.map { PlanBuilder.plan(for: $0.kind, stamped: stamped) }
+        let plans = profile.mix.map { PlanBuilder.plan(for: $0.kind, stamped: stamped, checksum: profile.client.checksum) }
         var options = Driver.Options(
             threads: cell.threads, connections: profile.connections, streamsPerConnection: profile.streamsPerConnection,
             plans: plans, weights: profile.mix.map(\.weight), settings: PlanBuilder.settings(profile.client),

@@ -4,7 +4,8 @@
 /// For each completed message it calls back with a ``GRPCMessageInfo``: compressed flag,
 /// length, a copy of the first 64 payload bytes and, with `checksStamps`, the verdict of the
 /// body's ``MessageStamp`` (found via ``PayloadResponseLayout``, checksummed across chunks by
-/// ``MessageStamp/Verifier``). At the end of the stream, ``midMessage`` tells whether a message
+/// ``MessageStamp/Verifier``, the whole body or only the stamp as ``ChecksumSampling`` picks).
+/// At the end of the stream, ``midMessage`` tells whether a message
 /// was cut short.
 ///
 /// No allocation per chunk or per message: the message info is stored inline and the
@@ -22,6 +23,14 @@ public struct GRPCMessageReader {
     public let maxMessageLength: Int
     /// Whether bodies are located and checked against their stamp.
     public let checksStamps: Bool
+    /// Which stamped bodies are summed in full (the others: stamp and length only).
+    public let checksum: ChecksumSampling
+    /// This stream's input to ``ChecksumSampling/covers(seed:index:)``.
+    public let checksumSeed: UInt64
+    /// Messages whose body was summed and compared with its stamp's checksum.
+    public private(set) var messagesSummed: Int = 0
+    /// Body bytes summed for those messages.
+    public private(set) var bytesSummed: Int = 0
     /// Messages completed so far.
     public private(set) var messagesCompleted: Int = 0
     /// Payload bytes of completed messages so far (gRPC prefixes not counted).
@@ -50,10 +59,15 @@ public struct GRPCMessageReader {
     /// - Parameters:
     ///   - maxMessageLength: longer announced messages are a framing error (default 64 MiB).
     ///   - checksStamps: locate each response's payload body and verify its ``MessageStamp``.
-    public init(maxMessageLength: Int = GRPCMessageReader.defaultMaxMessageLength, checksStamps: Bool = false) {
+    ///   - checksum: which of those bodies are summed in full (default: all).
+    ///   - checksumSeed: the stream's seed for `checksum` sampling.
+    public init(maxMessageLength: Int = GRPCMessageReader.defaultMaxMessageLength, checksStamps: Bool = false,
+                checksum: ChecksumSampling = .all, checksumSeed: UInt64 = 0) {
         precondition(maxMessageLength >= 0, "BUG DETECTED: negative maxMessageLength")
         self.maxMessageLength = maxMessageLength
         self.checksStamps = checksStamps
+        self.checksum = checksum
+        self.checksumSeed = checksumSeed
     }
 
     /// Whether the stream stopped inside a message (prefix or payload). True at END_STREAM
@@ -69,7 +83,8 @@ public struct GRPCMessageReader {
 
     /// Forgets all state, for reuse on a new stream (limits and options are kept).
     public mutating func reset() {
-        self = GRPCMessageReader(maxMessageLength: maxMessageLength, checksStamps: checksStamps)
+        self = GRPCMessageReader(maxMessageLength: maxMessageLength, checksStamps: checksStamps,
+                                 checksum: checksum, checksumSeed: checksumSeed)
     }
 
     /// Feeds the next chunk of stream DATA; calls `onMessage` for every message it completes,
@@ -117,7 +132,7 @@ public struct GRPCMessageReader {
         current.stampCheck = .notChecked
         received = 0
         bodyStart = checksStamps && flag != 0 ? Self.bodyUnrecognized : Self.bodyUnknown
-        verifier = MessageStamp.Verifier()
+        verifier = MessageStamp.Verifier(summing: checksStamps && checksum.covers(seed: checksumSeed, index: messagesCompleted))
     }
 
     /// Takes payload bytes `received ..< received + bytes.count` of the current message.
@@ -175,6 +190,12 @@ public struct GRPCMessageReader {
                 current.stampCheck = .unstamped(bodyLength: 0)
             } else if bodyStart >= 0 {
                 current.stampCheck = verifier.finish()
+                switch current.stampCheck {
+                case .valid, .checksumMismatch:
+                    messagesSummed += 1
+                    bytesSummed += verifier.bytesSeen
+                default: break
+                }
             } else {
                 current.stampCheck = .unrecognizedLayout
             }

@@ -1,3 +1,5 @@
+import CLinux
+
 extension MessageStamp {
     /// What checking one payload body against its stamp found.
     public enum Check: Equatable, Sendable {
@@ -15,11 +17,23 @@ extension MessageStamp {
         case checksumMismatch(stamp: MessageStamp, computed: UInt64)
         /// Stamp present, length and checksum match.
         case valid(MessageStamp)
+        /// Stamp present and length matches; the body was not summed (``ChecksumSampling``
+        /// left this message out), so a changed byte after the stamp would go unseen.
+        case validUnsummed(MessageStamp)
+
+        /// The stamp of a body that passed every check asked for (``valid`` or ``validUnsummed``).
+        public var intactStamp: MessageStamp? {
+            switch self {
+            case let .valid(stamp), let .validUnsummed(stamp): return stamp
+            default: return nil
+            }
+        }
 
         /// The stamp, when one was read (valid or not).
         public var stamp: MessageStamp? {
             switch self {
-            case let .valid(stamp), let .lengthMismatch(stamp, _), let .checksumMismatch(stamp, _): return stamp
+            case let .valid(stamp), let .validUnsummed(stamp), let .lengthMismatch(stamp, _), let .checksumMismatch(stamp, _):
+                return stamp
             default: return nil
             }
         }
@@ -29,7 +43,8 @@ extension MessageStamp {
     /// as DATA frames arrive), that reads the stamp on the way and tells at the end whether
     /// the body matches it.
     ///
-    /// Feed it the body from its first byte (the stamp) to its last. No allocation.
+    /// Feed it the body from its first byte (the stamp) to its last. No allocation. Made with
+    /// `summing: false` it reads only the stamp and counts the rest (O(1) per chunk).
     ///
     /// Threading: a value owned by whoever feeds it; not shared.
     public struct Verifier {
@@ -42,8 +57,11 @@ extension MessageStamp {
         /// The first four words (the stamp), filled as they arrive.
         var stampWords: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-        /// Creates a verifier for a new body.
-        public init() {}
+        /// Whether every body byte is summed (false: stamp and length only).
+        public let summing: Bool
+
+        /// Creates a verifier for a new body; `summing: false` skips the checksum.
+        public init(summing: Bool = true) { self.summing = summing }
 
         /// Feeds the next bytes of the body.
         public mutating func update(_ chunk: UnsafeRawBufferPointer) {
@@ -60,23 +78,15 @@ extension MessageStamp {
                 completeWord(UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)), at: bytesSeen)
                 bytesSeen += 8; p += 8; n -= 8
             }
-            // Bulk: plain sum, four lanes so the adds pipeline (and vectorize in release builds).
+            if !summing && bytesSeen >= MessageStamp.length {
+                // Past the stamp: count only (the sum is not used by `finish`).
+                bytesSeen += n
+                return
+            }
+            // Bulk: a plain wrapping sum, in C so it runs as AVX2 where the CPU has it (wordsum.c).
             if n >= 8 {
                 let words = n / 8
-                var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
-                var i = 0
-                while i + 4 <= words {
-                    a &+= UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
-                    b &+= UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i + 8, as: UInt64.self))
-                    c &+= UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i + 16, as: UInt64.self))
-                    d &+= UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i + 24, as: UInt64.self))
-                    i += 4
-                }
-                while i < words {
-                    a &+= UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))
-                    i += 1
-                }
-                sum &+= a &+ b &+ c &+ d
+                sum &+= CLinux_sum_le64(p, words)
                 bytesSeen += 8 * words; p += 8 * words; n -= 8 * words
             }
             // Tail into the incomplete word.
@@ -119,6 +129,7 @@ extension MessageStamp {
             guard Int(stamp.bodyLength) == bytesSeen else {
                 return .lengthMismatch(stamp: stamp, actualBodyLength: bytesSeen)
             }
+            guard summing else { return .validUnsummed(stamp) }
             let computed = computedChecksum
             guard computed == stamp.checksum else { return .checksumMismatch(stamp: stamp, computed: computed) }
             return .valid(stamp)
