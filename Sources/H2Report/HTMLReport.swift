@@ -33,6 +33,11 @@ public enum HTMLReport {
             out += "<h2 id=\"flow-control\">Flow control and consumers</h2>\n"
             out += table(MarkdownReport.flowControlTable(run), highlighting: [])
             out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.flowControlLegend))</p>\n"
+            if let integrity = MarkdownReport.integrityTable(run) {
+                out += "<h2 id=\"integrity\">Integrity checks</h2>\n"
+                out += table(integrity, highlighting: [])
+                out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.integrityLegend))</p>\n"
+            }
             out += openLoop(run)
         }
         out += environment(run)

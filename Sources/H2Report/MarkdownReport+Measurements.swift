@@ -58,6 +58,39 @@ extension MarkdownReport {
             + "\n" + flowControlLegend + "\n"
     }
 
+    /// Stamp and checksum coverage, when any cell checked stamps.
+    static func integrityChecks(_ run: RunResult) -> String {
+        guard let table = integrityTable(run) else { return "" }
+        return "\n## Integrity checks\n\n" + table.markdown() + "\n" + integrityLegend + "\n"
+    }
+
+    /// What the columns of ``integrityTable(_:)`` mean (one paragraph, Markdown emphasis).
+    static let integrityLegend = "*stamps checked*: stamped messages whose stamp (stream id, index, body length) was "
+        + "checked — every stamped message. *bodies summed*: messages whose whole body was also summed against the "
+        + "stamp's checksum, as `client.checksum` samples them (`all`, `none` or `1/N`); every body of a stream that "
+        + "asked for a fault is summed whatever the sampling. A changed byte after the stamp is caught only in a summed body."
+
+    /// One row per cell with stamped messages (shared with ``HTMLReport``); nil when there is none.
+    static func integrityTable(_ run: RunResult) -> TextTable? {
+        let cells = run.cells.filter { $0.checksum != nil }
+        guard !cells.isEmpty else { return nil }
+        var table = TextTable([
+            .init(title: "cell", alignment: .left),
+            .init(title: "checksum", alignment: .left),
+            .init(title: "stamps checked", alignment: .right),
+            .init(title: "bodies summed", alignment: .right),
+            .init(title: "share", alignment: .right),
+            .init(title: "MB summed", alignment: .right),
+        ])
+        for cell in cells {
+            guard let c = cell.checksum else { continue }
+            table.append([cell.id, c.sampling, NumberText.grouped(c.messagesStampChecked), NumberText.grouped(c.messagesSummed),
+                          NumberText.fixed(c.summedShare * 100, decimals: 1) + " %",
+                          NumberText.fixed(Double(c.bytesSummed) / 1e6, decimals: 1)])
+        }
+        return table
+    }
+
     /// What the columns of ``flowControlTable(_:)`` mean (one paragraph, Markdown emphasis).
     static let flowControlLegend = "*0-win s*: seconds the driver's receive window sat at zero (streams: summed over open streams; "
         + "conn: summed over connections with a stream open). *streams at 0* / *per-stream p99*: streams whose "

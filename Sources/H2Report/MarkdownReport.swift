@@ -36,6 +36,7 @@ public enum MarkdownReport {
         out += faults(run)
         out += wakeLatency(run)
         out += flowControl(run)
+        out += integrityChecks(run)
         out += openLoop(run)
         out += series(run)
         out += abnormalStreams(run)

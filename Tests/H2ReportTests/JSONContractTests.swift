@@ -151,6 +151,10 @@ struct JSONContractTests {
         #expect(Self.lookup("wake.available", in: cells[0]) == .bool(true))
         #expect(Self.lookup("wake.note", in: cells[0]) == nil)
         #expect(cells[0]["openLoop"] == nil, "closed-loop cells have no openLoop")
+        expectPaths([("checksum", .object), ("checksum.sampling", .string), ("checksum.messagesStampChecked", .integer),
+                     ("checksum.messagesSummed", .integer), ("checksum.bytesSummed", .integer)], in: cells[0], "cells[0]")
+        #expect(Self.lookup("checksum.messagesSummed", in: cells[0]) == .number(7_512))
+        #expect(cells[1]["checksum"] == nil, "cells without stamped messages have no checksum section")
         for metric in ["ttfb", "streamDuration", "messageGap", "wakePoll", "wakeDispatch", "delivery",
                        "flowControl.streamZeroWindowPerStream", "flowControl.server.streamStallDuration"] {
             let text = Self.lookup("histograms", in: cells[0])?[metric]?.stringValue

@@ -30,6 +30,10 @@ enum SyntheticRun {
         for n in 0..<40 { clean.flowControl.recordWindowUpdate(increment: 32_768 + n) }
         clean.flowControl.recordStreamZeroWindow(nanoseconds: 2_500_000)
         clean.flowControl.connectionZeroWindowNanos = 1_000_000
+        clean.checksum = ChecksumCoverage(sampling: "1/16")
+        clean.checksum.messagesStampChecked = 120_000
+        clean.checksum.messagesSummed = 7_512
+        clean.checksum.bytesSummed = 7_512 * 10_240
         for second in 0..<5 {
             clean.series.record(bytes: [180_000_000, 250_000_000, 260_000_000, 270_000_000, 268_800_000][second], at: second)
             clean.series.record(messages: 24_000, at: second)

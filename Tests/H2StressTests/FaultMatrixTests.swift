@@ -121,6 +121,31 @@ struct FaultMatrixTests {
         #expect(r.measurements.connectionErrors.isEmpty, "\(r.measurements.connectionErrors.prefix(3))")
     }
 
+    /// Checksum sampling that sums almost no clean body (one in a million) must not hide an
+    /// injected corruption: a faulted plan sums every body of its streams.
+    @Test func injectedCorruptionIsCaughtWhateverTheSampling() throws {
+        let rarely = try #require(ChecksumSampling(oneIn: ChecksumSampling.maxOneIn))
+        let plan = PlanBuilder.plan(for: .grpcServerStream(ServerStreamSpec(messages: 4, size: ByteCount(bytes: 2_000))),
+                                    stamped: true, checksum: rarely)
+        let faults: [Fault] = [
+            Fault(kind: .corrupt, after: 0, how: .checksum),
+            Fault(kind: .corrupt, after: 3, how: .checksum),
+            Fault(kind: .corrupt, after: 2, how: .size),
+            Fault(kind: .corrupt, after: 1, how: .gap),
+        ]
+        let specs = faults.map { FaultSpec(share: 0.15, fault: $0) }
+        let total = 2_000
+        let r = try Self.run(plan: plan, faults: specs, total: total)
+        Self.check(r, specs, total: total, deadline: nil)
+        // Clean streams were (almost) never summed; every faulted body was.
+        let m = r.measurements
+        #expect(m.checksum.sampling == "1/1000000")
+        #expect(m.checksum.messagesStampChecked == m.messagesReceived)
+        let faulted = faults.reduce(0) { $0 + (m.faultOutcomes[$1.description]?.total ?? 0) }
+        #expect(m.checksum.messagesSummed >= faulted, "\(m.checksum)")
+        #expect(m.checksum.messagesSummed <= faulted * 4 + 5, "\(m.checksum)")
+    }
+
     /// RST_STREAM with a chosen code after message k, and refused streams, under a server
     /// SETTINGS_MAX_CONCURRENT_STREAMS of 4 while the profile asks for 32 per connection: the
     /// driver must respect the limit, or nghttp2 would refuse clean streams too.
