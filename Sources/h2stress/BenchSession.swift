@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import H2Loop
+import H2Report
 import H2Stress
 import H2Target
 import H2Wire
@@ -83,20 +84,15 @@ final class BenchSession {
             var on: [BenchRow] = []
             var off: [BenchRow] = []
             for round in 0..<max(command.repeats, 3) where !control.isInterrupted {
-                // Alternate the order so drifting machine load favours neither side.
-                for measured in (round % 2 == 0 ? [true, false] : [false, true]) where !control.isInterrupted {
-                    Terminal.note("\(scenario): measurement \(measured ? "on" : "off") (run \(round + 1)) …")
-                    let row = try driverOverhead(scenario: scenario, measured: measured)
-                    if measured { on.append(row) } else { off.append(row) }
-                }
+                Terminal.note("\(scenario): measurement on and off side by side (round \(round + 1)) …")
+                let (a, b) = try driverOverheadRound(scenario: scenario)
+                on.append(a)
+                off.append(b)
             }
             runs += on + off
             if let a = Self.median(on), let b = Self.median(off) {
                 rows.append(a)
                 rows.append(b)
-                // Each round's own ratio: the machine's drift (a noisy neighbour, the server's
-                // wake pattern) moves both runs of a round together, so pairs scatter less than
-                // the two medians do.
                 let pairs = zip(on, off).compactMap { x, y -> Double? in
                     guard let a = x.cpuSecondsPerGB, let b = y.cpuSecondsPerGB, b > 0 else { return nil }
                     return a / b - 1
@@ -248,34 +244,55 @@ final class BenchSession {
         return row
     }
 
-    /// 64 KiB gRPC messages (32 per stream, no pacing) on 10 × 100 streams; `measured` turns on
-    /// stamps + their verification, kernel RX timestamps and frame traces (all off otherwise).
-    private func driverOverhead(scenario: BenchScenario, measured: Bool) throws(BenchError) -> BenchRow {
+    /// One round of the overhead scenario: two drivers in this process *at the same time*, each
+    /// on its own thread with half of `--connections` × `--streams` streams of 32 × 64 KiB gRPC
+    /// messages (no pacing), against one target. One has stamps + verification, kernel RX
+    /// timestamps and frame traces on (`--measurement` picks which), the other all of them off.
+    ///
+    /// Side by side rather than one after the other: on this VM a driver's CPU-s per GB moves by
+    /// ±20 % from one run to the next with the host's load, and both drivers of a round see the
+    /// same load. Each side's figure is its own worker thread's CPU over its own bytes; there is no
+    /// warm-up (the measured window is the whole run, so CPU and bytes cover the same time).
+    private func driverOverheadRound(scenario: BenchScenario) throws(BenchError) -> (on: BenchRow, off: BenchRow) {
         let server = try startTarget()
         let spec = ServerStreamSpec(messages: 32, size: .kibibytes(64), interval: .zero)
         let parts = command.measurementParts
-        let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: measured && parts.contains("stamps"),
-                                    checksum: command.checksum)
-        var options = Driver.Options(
-            threads: 1, connections: command.connections, streamsPerConnection: command.streams, plans: [plan], weights: [1],
-            settings: clientSettings(), warmupNanoseconds: command.warmup.nanoseconds,
-            durationNanoseconds: command.duration.nanoseconds, rxTimestamps: measured && parts.contains("timestamps"))
-        options.frameTrace = measured && parts.contains("traces")
-        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let target = TargetAddress(host: "127.0.0.1", port: server.port)
+        func options(measured: Bool) -> Driver.Options {
+            let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: measured && parts.contains("stamps"),
+                                        checksum: command.checksum)
+            var options = Driver.Options(
+                threads: 1, connections: max(1, command.connections / 2), streamsPerConnection: command.streams,
+                plans: [plan], weights: [1], settings: clientSettings(), warmupNanoseconds: 0,
+                durationNanoseconds: command.duration.nanoseconds, rxTimestamps: measured && parts.contains("timestamps"))
+            options.frameTrace = measured && parts.contains("traces")
+            return options
+        }
+        let (onOptions, offOptions, control) = (options(measured: true), options(measured: false), control)
+        let onThread = WorkerThread.spawn(name: "h2s-bench-on") { Driver.run(onOptions, target: target, control: control) }
+        let offThread = WorkerThread.spawn(name: "h2s-bench-off") { Driver.run(offOptions, target: target, control: control) }
+        let results = (on: onThread.join(), off: offThread.join())
         let served = server.stop()
-        let m = result.measurements
-        var row = BenchRow(
-            scenario: scenario.description, client: measured ? "h2stress (measurement on)" : "h2stress (measurement off)",
-            measuredSeconds: result.measuredSeconds, bodyBytes: m.bytesReceived,
-            megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
-            requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
-            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
-            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
-            peakRSSBytes: Int(ProcessUsage.current().peakRSSBytes), serverCPUSeconds: served.exit.cpuSeconds,
-            failures: m.outcomes.failed + m.connectionErrors.count)
-        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
-        row.notes.append("req/s column = gRPC messages/s; \(m.outcomes.integrity) integrity failures")
-        return row
+        func row(_ result: DriverResult, measured: Bool) -> BenchRow {
+            let m = result.measurements
+            var row = BenchRow(
+                scenario: scenario.description, client: measured ? "h2stress (measurement on)" : "h2stress (measurement off)",
+                measuredSeconds: result.measuredSeconds, bodyBytes: m.bytesReceived,
+                megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+                requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
+                cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+                bytesServedWholeRun: nil, cpuSecondsPerGB: nil, ratioToH2load: nil,
+                peakRSSBytes: Int(ProcessUsage.current().peakRSSBytes), serverCPUSeconds: served.exit.cpuSeconds,
+                failures: m.outcomes.failed + m.connectionErrors.count)
+            if m.bytesReceived > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(m.bytesReceived) / 1e9) }
+            row.notes.append("req/s column = gRPC messages/s; CPU = this driver's worker thread; server CPU shared by both sides; "
+                             + "\(m.outcomes.integrity) integrity failures")
+            if let c = measured ? Optional(m.checksum) : nil, c.messagesStampChecked > 0 {
+                row.notes.append("checksum \(c.sampling): \(c.messagesStampChecked) stamps checked, \(c.messagesSummed) bodies summed")
+            }
+            return row
+        }
+        return (row(results.on, measured: true), row(results.off, measured: false))
     }
 
     /// 4 connections × 16 gRPC server streams of 100 B messages every 10 ms on an otherwise idle
@@ -315,10 +332,7 @@ final class BenchSession {
     private static func median(_ runs: [BenchRow]) -> BenchRow? {
         guard var row = runs.first else { return nil }
         guard runs.count > 1 else { return row }
-        func mid(_ values: [Double]) -> Double {
-            let v = values.sorted()
-            return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
-        }
+        func mid(_ values: [Double]) -> Double { Statistics.median(values) ?? 0 }
         row.measuredSeconds = mid(runs.map(\.measuredSeconds))
         row.bodyBytes = Int(mid(runs.map { Double($0.bodyBytes) }))
         row.megabytesPerSecond = mid(runs.map(\.megabytesPerSecond))
@@ -409,11 +423,13 @@ final class BenchSession {
             lines.append("  10,000 concurrent streams with driver RSS ≤ 256 MB: \(check.open) open at the end, peak RSS \(Self.megabytes(check.rssBytes)) MB — "
                          + (check.ok && rssOK ? "met" : (check.ok ? "RSS over budget" : "not all streams were open")))
         }
-        if let pairs = overheadCheck?.sorted() {
-            let mid = pairs.count % 2 == 1 ? pairs[pairs.count / 2] : (pairs[pairs.count / 2 - 1] + pairs[pairs.count / 2]) / 2
+        if let pairs = overheadCheck, let mid = Statistics.median(pairs) {
             let parts = command.measurement + (command.measurementParts.contains("stamps") ? ", checksum \(command.checksum)" : "")
-            lines.append(String(format: "  measurement overhead (%@) ≤ 5%% of CPU-s/GB: %+.1f%% (median of %d rounds, each on ÷ off; rounds %+.1f%% … %+.1f%%) — %@",
-                                parts, mid * 100, pairs.count, pairs.first! * 100, pairs.last! * 100, mid <= 0.05 ? "met" : "MISSED"))
+            let interval = Statistics.bootstrapMedianInterval(pairs).map {
+                String(format: ", 95%% interval %+.1f%% … %+.1f%%", $0.lowerBound * 100, $0.upperBound * 100)
+            } ?? ""
+            lines.append(String(format: "  measurement overhead (%@) ≤ 5%% of CPU-s/GB: %+.1f%% (median of %d rounds, each on ÷ off%@; rounds %+.1f%% … %+.1f%%) — %@",
+                                parts, mid * 100, pairs.count, interval, pairs.min()! * 100, pairs.max()! * 100, mid <= 0.05 ? "met" : "MISSED"))
         }
         if let check = idleWakeCheck {
             lines.append(String(format: "  idle wakePoll p50 ≤ 20 µs: %.1f µs (p99 %.1f µs) — %@", check.p50, check.p99, check.p50 <= 20 ? "met" : "MISSED"))

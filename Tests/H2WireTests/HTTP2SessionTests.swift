@@ -296,6 +296,35 @@ import Testing
         #expect(events.frames.contains { $0.direction == .sent && $0.type == FrameEvent.Kind.windowUpdate && $0.streamID == 0 })
     }
 
+    @Test func frameEventsCarryTheReceiveWindowsAfterEachDataFrameWhenAsked() throws {
+        // Default windows (65,535 both), no automatic credit: after each DATA frame both windows
+        // are exactly 65,535 minus the DATA bytes so far, until they reach 0.
+        for reports in [true, false] {
+            let total = 100_000
+            let pair = try SessionPair(autoWindowUpdate: false)
+            pair.client.reportsWindows = reports
+            pair.server.onRequestEnded = { server, stream in
+                try! server.sendResponseHeaders(stream: stream, status: 200, headers: [])
+                server.enqueue(stream: stream, pattern(count: total))
+                server.finishResponse(stream: stream, trailers: [])
+            }
+            let stream = try pair.get("/windows")
+            try pair.run()
+            let data = pair.clientEvents.frames.filter { $0.direction == .received && $0.type == FrameEvent.Kind.data }
+            try #require(!data.isEmpty)
+            var seen = 0
+            for event in data {
+                seen += event.length
+                #expect(event.streamID == stream)
+                #expect(event.streamWindow == (reports ? Int32(65_535 - seen) : -1), "after \(seen) bytes")
+                #expect(event.connectionWindow == (reports ? Int32(65_535 - seen) : -1), "after \(seen) bytes")
+            }
+            #expect(seen == 65_535)
+            let settings = pair.clientEvents.frames.filter { $0.type == FrameEvent.Kind.settings }
+            #expect(settings.allSatisfy { $0.streamWindow == -1 && (reports ? $0.connectionWindow >= 0 : $0.connectionWindow == -1) })
+        }
+    }
+
     @Test func frameEventsCoverSettingsHeadersDataAndWindowUpdate() throws {
         var clientSettings = HTTP2Settings()
         clientSettings.connectionWindowSize = 1 << 20

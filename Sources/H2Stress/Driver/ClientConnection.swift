@@ -20,6 +20,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     /// Seed of checksum sampling on this connection (``StreamVerifier/init(plan:streamID:checksumSeed:)``):
     /// from the run's seed and the connection number, so each connection sums other messages.
     private let checksumSeed: UInt64
+    /// `config.frameTrace`, read once: ``frame(_:)`` runs for every frame.
+    private let tracesFrames: Bool
     private(set) var state = State.idle
     private var socket = TCPSocket(fd: -1)
     /// The TLS engine over `socket` (nil for h2c). The I/O paths branch on it once per read
@@ -66,6 +68,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         self.worker = worker
         self.index = index
         self.checksumSeed = MessageStamp.splitMix(worker.config.seed ^ UInt64(truncatingIfNeeded: index) << 32)
+        self.tracesFrames = worker.config.frameTrace
     }
 
     // MARK: Lifecycle
@@ -142,6 +145,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         do {
             session = try ClientSession(settings: worker.config.settings, delegate: self,
                                         autoWindowUpdate: worker.config.windowUpdate == .onReceive)
+            session?.reportsWindows = tracesFrames
         } catch {
             fail(reason: "nghttp2 session: \(error)")
             return
@@ -705,9 +709,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     }
 
     func frame(_ event: FrameEvent) {
-        if worker.config.frameTrace, let session {
-            let streamWindow = event.streamID != 0 ? session.streamReceiveWindow(event.streamID) : -1
-            trace.record(event, time: frameClock, connectionWindow: session.connectionReceiveWindow, streamWindow: streamWindow)
+        if tracesFrames {
+            trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow), streamWindow: Int(event.streamWindow))
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
             peerSettingsReceived = true

@@ -156,10 +156,16 @@ public final class ClientSession {
     /// Streams submitted and not yet closed.
     public var streamCount: Int { streams.count }
 
+    /// Whether frame events carry the receive windows right after each frame
+    /// (``FrameEvent/connectionWindow``, ``FrameEvent/streamWindow``). Off by default: the
+    /// lookups are only worth their cost to a frame trace.
+    public var reportsWindows = false
+
     // MARK: - Callback handlers (called by the trampolines in ClientSession+Callbacks.swift)
 
     func handleFrameReceived(_ frame: UnsafePointer<nghttp2_frame>) {
-        let event = FrameEvent(.received, frame)
+        var event = FrameEvent(.received, frame)
+        if reportsWindows { addWindows(&event) }
         delegate.frame(event)
         let endStream = event.flags & FrameEvent.Flag.endStream != 0
         switch event.type {
@@ -189,7 +195,17 @@ public final class ClientSession {
     }
 
     func handleFrameSent(_ frame: UnsafePointer<nghttp2_frame>) {
-        delegate.frame(FrameEvent(.sent, frame))
+        var event = FrameEvent(.sent, frame)
+        if reportsWindows { addWindows(&event) }
+        delegate.frame(event)
+    }
+
+    /// Fills the event's receive windows (two nghttp2 lookups; only for frame traces).
+    private func addWindows(_ event: inout FrameEvent) {
+        event.connectionWindow = Int32(clamping: max(0, nghttp2_session_get_local_window_size(session)))
+        if event.streamID != 0 {
+            event.streamWindow = Int32(clamping: max(0, nghttp2_session_get_stream_local_window_size(session, event.streamID)))
+        }
     }
 
     func handleStreamClosed(_ stream: Int32, errorCode: UInt32) {

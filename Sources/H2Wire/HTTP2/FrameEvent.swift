@@ -52,6 +52,11 @@ public struct FrameEvent: Sendable, Hashable {
     public var lastStreamID: Int32
     /// WINDOW_UPDATE increment in bytes; 0 otherwise.
     public var windowIncrement: Int32
+    /// The session's connection receive window right after the frame, when the session was
+    /// asked for windows (``ClientSession/reportsWindows``); -1 otherwise.
+    public var connectionWindow: Int32 = -1
+    /// The frame's stream's receive window right after it, likewise; -1 otherwise and for stream 0.
+    public var streamWindow: Int32 = -1
 
     /// Creates a frame event.
     public init(direction: Direction, type: UInt8, streamID: Int32, flags: UInt8, length: Int,

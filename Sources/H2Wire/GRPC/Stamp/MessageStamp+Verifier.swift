@@ -66,6 +66,11 @@ extension MessageStamp {
         /// Feeds the next bytes of the body.
         public mutating func update(_ chunk: UnsafeRawBufferPointer) {
             guard var p = chunk.baseAddress, chunk.count > 0 else { return }
+            if !summing && bytesSeen >= MessageStamp.length {
+                // Past the stamp of an unsummed body: count only (the sum is not used by `finish`).
+                bytesSeen += chunk.count
+                return
+            }
             var n = chunk.count
             // Finish an incomplete word byte by byte.
             while n > 0 && bytesSeen & 7 != 0 {
@@ -79,8 +84,7 @@ extension MessageStamp {
                 bytesSeen += 8; p += 8; n -= 8
             }
             if !summing && bytesSeen >= MessageStamp.length {
-                // Past the stamp: count only (the sum is not used by `finish`).
-                bytesSeen += n
+                bytesSeen += n  // the rest of an unsummed body, as above
                 return
             }
             // Bulk: a plain wrapping sum, in C so it runs as AVX2 where the CPU has it (wordsum.c).
