@@ -175,8 +175,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     func shutdown(countUnfinished: Bool) {
         let now = MonotonicClock.now()
         for i in streams.indices {
-            if var s = streams[i] {
-                endZeroWindow(&s, now: now)
+            if let s = streams[i] {
+                endZeroWindow(s, now: now)
                 if countUnfinished { worker.streamUnfinished(s) }
                 streams[i] = nil
             }
@@ -209,9 +209,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         let closure: StreamClosure = goaway.map { .goaway(lastStreamID: $0.lastStreamID, errorCode: $0.errorCode) }
             ?? .connectionLost(reason: reason)
         for i in streams.indices {
-            if var s = streams[i] {
+            if let s = streams[i] {
                 streams[i] = nil
-                endZeroWindow(&s, now: now)
+                endZeroWindow(s, now: now)
                 report(s, verdict: s.verifier.verdict(closure), now: now)
             }
         }
@@ -255,7 +255,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
         if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
         let measured = intendedStart >= worker.config.measureStart
-        var stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id, checksumSeed: checksumSeed),
+        let stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id, checksumSeed: checksumSeed),
                                   startTime: intendedStart, submitTime: now, measured: measured)
         let assigned = worker.drawConsumer()
         stream.slow = assigned != nil
@@ -284,12 +284,12 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     }
 
     private func finish(_ id: Int32, closure: StreamClosure) {
-        guard let slot = slotByID.removeValue(forKey: id), var stream = streams[slot] else { return }
+        guard let slot = slotByID.removeValue(forKey: id), let stream = streams[slot] else { return }
         streams[slot] = nil
         freeSlots.append(slot)
         openStreams -= 1
         let now = MonotonicClock.now()
-        endZeroWindow(&stream, now: now)
+        endZeroWindow(stream, now: now)
         report(stream, verdict: stream.verifier.verdict(closure), now: now)
     }
 
@@ -520,7 +520,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
 
     // MARK: Flow-control accounting
 
-    private func trackStreamWindow(_ s: inout ActiveStream, now: UInt64) {
+    private func trackStreamWindow(_ s: ActiveStream, now: UInt64) {
         guard let session else { return }
         if session.streamReceiveWindow(s.id) <= 0 {
             if s.zeroWindowSince == 0 { s.zeroWindowSince = now }
@@ -530,7 +530,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
     }
 
-    private func endZeroWindow(_ s: inout ActiveStream, now: UInt64) {
+    private func endZeroWindow(_ s: ActiveStream, now: UInt64) {
         if s.zeroWindowSince != 0 {
             s.zeroWindowTotal &+= now &- s.zeroWindowSince
             s.zeroWindowSince = 0
@@ -557,12 +557,12 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     // MARK: Consumers
 
     /// Lets the stream's consumer act and returns its credit to the peer (on-consume).
-    private func runConsumer(_ s: inout ActiveStream, now: UInt64) {
+    private func runConsumer(_ s: ActiveStream, now: UInt64) {
         guard s.consumer != nil else { return }
         let (credit, wakeAt) = s.consumer!.advance(now: now, rng: &worker.consumerRNG)
         if credit > 0 && worker.config.windowUpdate == .onConsume {
             session?.consume(stream: s.id, bytes: credit)
-            trackStreamWindow(&s, now: now)
+            trackStreamWindow(s, now: now)
         }
         if let wakeAt {
             worker.loop.schedule(at: wakeAt, handler: self, token: timerToken(Self.consumerKind, stream: s.id))
@@ -605,10 +605,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             finish(id, closure: .deadline)
             afterIO()
         case Self.consumerKind:
-            guard state == .open, let slot = slotByID[id], var s = streams[slot] else { return }
-            streams[slot] = nil
-            runConsumer(&s, now: MonotonicClock.now())
-            streams[slot] = s
+            guard state == .open, let slot = slotByID[id], let s = streams[slot] else { return }
+            runConsumer(s, now: MonotonicClock.now())
             afterIO()
         default:
             break
@@ -638,11 +636,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         let measuring = worker.isMeasuring
         if measuring { worker.dataReceived(bytes: bytes.count) }
         guard let slot = slotByID[stream] else { return }
-        // Move the stream out of the table while the verifier calls back (exclusive access);
-        // setting the slot to nil first keeps its arrays uniquely referenced (no copy).
-        var s = streams[slot]!
-        streams[slot] = nil
-        defer { streams[slot] = s }
+        let s = streams[slot]!
         s.consumer?.received(bytes: bytes.count)
         var messages = 0
         var now: UInt64 = 0
@@ -679,8 +673,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             if measuring { worker.messagesReceived(messages) }
         }
         let t = messages > 0 ? now : MonotonicClock.now()
-        if s.consumer != nil { runConsumer(&s, now: t) }
-        trackStreamWindow(&s, now: t)
+        if s.consumer != nil { runConsumer(s, now: t) }
+        trackStreamWindow(s, now: t)
     }
 
     func streamEnded(stream: Int32) {
