@@ -101,8 +101,13 @@ struct GroundTruthLoadTests {
     /// (> 1 ms behind schedule) essentially only when the driver thread was kept off a CPU.
     /// The kernel's scheduler statistics say how long that was (`/proc/…/schedstat`, time the
     /// driver thread waited on a run queue), which bounds the late starts: at most
-    /// 0.1 % + rate × that time. When the driver thread never waited, the bound is 0.1 %.
-    /// Without scheduler statistics the bound is a flat 1 %.
+    /// 0.1 % + 2 × rate × that time. The factor 2 covers the catch-up after each wait (starts
+    /// due during the wait are started late, back to back) and delays the guest cannot see in
+    /// `schedstat` (hypervisor steal, softirq work on the driver's CPU): with factor 1 this test
+    /// failed once in about ten runs on this VM (660 late starts after a 271 ms wait). A driver
+    /// that starts streams late on its own still fails it: that shows as thousands of late
+    /// starts with no wait to explain them. When the driver thread never waited, the bound is
+    /// 0.1 %. Without scheduler statistics the bound is a flat 1 %.
     @Test func openLoopHoldsTwoThousandStreamsPerSecondWithoutLateStartsWhenIdle() throws {
         let server = try Rig.startServer()
         let monitor = RunQueueDelay.watch(threadName: "h2s-driver-0")
@@ -111,7 +116,7 @@ struct GroundTruthLoadTests {
         guard let open = Self.checkRate(result, label: "idle") else { return }
         let allowed: Double
         if let waited {
-            allowed = 0.001 * Double(open.intendedStarts) + Self.rate * (Double(waited) / 1e9 + 0.02)
+            allowed = 0.001 * Double(open.intendedStarts) + 2 * Self.rate * (Double(waited) / 1e9 + 0.02)
             print("ground truth: open loop idle: driver thread waited \(Rig.millis(waited)) for a CPU → at most \(Int(allowed)) late starts")
         } else {
             allowed = 0.01 * Double(open.intendedStarts)

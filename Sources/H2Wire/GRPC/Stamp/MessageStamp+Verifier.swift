@@ -64,13 +64,21 @@ extension MessageStamp {
         public init(summing: Bool = true) { self.summing = summing }
 
         /// Feeds the next bytes of the body.
+        @inline(__always)
         public mutating func update(_ chunk: UnsafeRawBufferPointer) {
-            guard var p = chunk.baseAddress, chunk.count > 0 else { return }
             if !summing && bytesSeen >= MessageStamp.length {
-                // Past the stamp of an unsummed body: count only (the sum is not used by `finish`).
+                // Past the stamp of an unsummed body: count only (the sum is not used by
+                // `finish`). Inlined into the reader so most chunks cost no call at all.
                 bytesSeen += chunk.count
                 return
             }
+            consume(chunk)
+        }
+
+        /// The stamp words, then the sum (``update(_:)`` past the stamp of a summed body).
+        @inline(never)
+        private mutating func consume(_ chunk: UnsafeRawBufferPointer) {
+            guard var p = chunk.baseAddress, chunk.count > 0 else { return }
             var n = chunk.count
             // Finish an incomplete word byte by byte.
             while n > 0 && bytesSeen & 7 != 0 {
