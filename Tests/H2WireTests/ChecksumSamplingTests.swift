@@ -4,23 +4,7 @@ import Testing
 // Checksum sampling: which bodies are summed, what a stamp-only check still catches, and
 // that the reader's counts say exactly which messages were summed.
 
-/// A gRPC stream of stamped `StreamingOutputCallResponse` messages, one per body size.
-private func stampedStream(_ bodies: [Int], streamID: UInt32 = 3) -> [UInt8] {
-    var stream: [UInt8] = []
-    for (i, size) in bodies.enumerated() {
-        let messageLength = PayloadResponseLayout.encodedLength(bodySize: size)
-        var frame = [UInt8](repeating: 0, count: GRPCFrame.prefixLength + messageLength)
-        frame.withUnsafeMutableBytes { raw in
-            var p = raw.baseAddress!
-            p += GRPCFrame.writePrefix(payloadLength: messageLength, to: p)
-            p += PayloadResponseLayout.writeHeader(bodySize: size, to: p)
-            MessageStamp.write(into: UnsafeMutableRawBufferPointer(start: p, count: size), streamID: streamID,
-                               index: UInt32(i), bodyLength: size, sendTimeNs: 77)
-        }
-        stream += frame
-    }
-    return stream
-}
+// `stampedStream(_:streamID:)` is GRPCStampTests.swift's.
 
 /// Offset in `stampedStream(bodies)` of body byte `offset` of message `index`.
 private func bodyByte(_ bodies: [Int], index: Int, offset: Int) -> Int {

@@ -148,7 +148,7 @@ func shortBodiesAreUnstampedPatternOnly(length: Int) {
 // MARK: - The reader checking stamps
 
 /// A gRPC stream of stamped `StreamingOutputCallResponse` messages of the given body sizes.
-private func stampedStream(_ bodies: [Int], streamID: UInt32 = 1) -> [UInt8] {
+func stampedStream(_ bodies: [Int], streamID: UInt32 = 1) -> [UInt8] {
     var stream: [UInt8] = []
     for (i, size) in bodies.enumerated() {
         let messageLength = PayloadResponseLayout.encodedLength(bodySize: size)

@@ -127,6 +127,18 @@ final class SessionPair {
         }
     }
 
+    /// A pair without automatic window credit whose server answers every request with 200
+    /// and a `pattern` body of `bytes` bytes.
+    static func answeringEveryRequest(withBodyOf bytes: Int) throws -> SessionPair {
+        let pair = try SessionPair(autoWindowUpdate: false)
+        pair.server.onRequestEnded = { server, stream in
+            try! server.sendResponseHeaders(stream: stream, status: 200, headers: [])
+            server.enqueue(stream: stream, pattern(count: bytes))
+            server.finishResponse(stream: stream, trailers: [])
+        }
+        return pair
+    }
+
     /// Submits a GET.
     func get(_ path: String) throws -> Int32 {
         try client.submitRequest(method: "GET", scheme: "http", authority: "localhost", path: path, extraHeaders: [], body: [])

@@ -260,12 +260,7 @@ import Testing
 
     @Test func serverStallsUntilClientConsumes() throws {
         let total = 256 * 1024
-        let pair = try SessionPair(autoWindowUpdate: false)
-        pair.server.onRequestEnded = { server, stream in
-            try! server.sendResponseHeaders(stream: stream, status: 200, headers: [])
-            server.enqueue(stream: stream, pattern(count: total))
-            server.finishResponse(stream: stream, trailers: [])
-        }
+        let pair = try SessionPair.answeringEveryRequest(withBodyOf: total)
         let stream = try pair.get("/big")
         try pair.run()
         let events = pair.clientEvents
@@ -300,14 +295,8 @@ import Testing
         // Default windows (65,535 both), no automatic credit: after each DATA frame both windows
         // are exactly 65,535 minus the DATA bytes so far, until they reach 0.
         for reports in [true, false] {
-            let total = 100_000
-            let pair = try SessionPair(autoWindowUpdate: false)
+            let pair = try SessionPair.answeringEveryRequest(withBodyOf: 100_000)
             pair.client.reportsWindows = reports
-            pair.server.onRequestEnded = { server, stream in
-                try! server.sendResponseHeaders(stream: stream, status: 200, headers: [])
-                server.enqueue(stream: stream, pattern(count: total))
-                server.finishResponse(stream: stream, trailers: [])
-            }
             let stream = try pair.get("/windows")
             try pair.run()
             let data = pair.clientEvents.frames.filter { $0.direction == .received && $0.type == FrameEvent.Kind.data }

@@ -1,3 +1,5 @@
+import H2Wire
+
 /// A small seeded random number generator (SplitMix64), so that a profile's `seed` makes the
 /// stream mix reproducible. Not cryptographic.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
@@ -8,10 +10,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        defer { state &+= 0x9E37_79B9_7F4A_7C15 }
+        return MessageStamp.splitMix(state)   // mixes state + the same increment
     }
 }
