@@ -134,6 +134,26 @@ int CLinux_listen_tcp(const char *host, uint16_t port, int backlog, int reuse_po
     return fd;
 }
 
+#include <netdb.h>
+int CLinux_resolve_host(const char *host, char *numeric, size_t numeric_len) {
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    struct addrinfo *found = NULL;
+    int rc = getaddrinfo(host, NULL, &hints, &found);
+    if (rc != 0) return rc;
+    struct addrinfo *pick = found;
+    for (struct addrinfo *a = found; a != NULL; a = a->ai_next) {
+        if (a->ai_family == AF_INET) { pick = a; break; }
+    }
+    rc = getnameinfo(pick->ai_addr, pick->ai_addrlen, numeric, (socklen_t)numeric_len, NULL, 0, NI_NUMERICHOST);
+    freeaddrinfo(found);
+    return rc;
+}
+
+const char *CLinux_resolve_error(int code) { return gai_strerror(code); }
+
 int CLinux_connect_tcp(const char *host, uint16_t port, int rx_timestamps) {
     struct sockaddr_storage ss; socklen_t len;
     int family = make_addr(host, port, &ss, &len);

@@ -38,3 +38,13 @@ public enum IOResult: Equatable, Sendable {
     /// The peer closed its side (read returned 0).
     case endOfFile
 }
+
+/// A host name the system resolver could not turn into an address.
+public struct HostResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The name as given.
+    public var host: String
+    /// The resolver's words (`gai_strerror`), e.g. "Name or service not known".
+    public var reason: String
+
+    public var description: String { "cannot resolve `\(host)`: \(reason)" }
+}

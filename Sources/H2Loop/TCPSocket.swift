@@ -21,6 +21,21 @@ public struct TCPSocket {
         return TCPSocket(fd: fd)
     }
 
+    /// The numeric address (`127.0.0.1`, `::1`, …) of a host name or address, through the
+    /// system resolver (`getaddrinfo`: `/etc/hosts`, DNS, …); an IPv4 address when the name
+    /// has one. Numeric input comes back unchanged. Blocking: call it once, before load starts.
+    ///
+    /// - Returns: the address, or the resolver's reason when the name does not resolve.
+    public static func resolve(host: String) -> Result<String, HostResolutionError> {
+        var buffer = [CChar](repeating: 0, count: 64)   // NI_MAXHOST-sized for numeric text
+        let code = CLinux_resolve_host(host, &buffer, buffer.count)
+        guard code == 0 else {
+            return .failure(HostResolutionError(host: host, reason: String(cString: CLinux_resolve_error(code))))
+        }
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return .success(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// Binds and listens; port 0 picks a free port (returned).
     /// With `reusePort`, `SO_REUSEPORT` lets several loops each own a listener on the same port
     /// (the kernel spreads connections over them).

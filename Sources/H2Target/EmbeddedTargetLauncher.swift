@@ -68,9 +68,12 @@ public struct ExternalTargetLauncher: TargetLauncher {
     /// TLS settings for `https://` URLs (nil for `h2c://`); `serverName` defaults to the URL's host.
     public var tls: TLSClientConfig?
 
-    /// Parses `h2c://host:port` or `https://host:port`. `localhost` means 127.0.0.1; other
-    /// hosts must be numeric. `tls` (CA file, insecure, server name) applies to `https://` only;
-    /// a CA file that cannot be loaded is reported here, before any load is sent.
+    /// Parses `h2c://host:port` or `https://host:port`. A host name is resolved here, once,
+    /// by the system resolver (`/etc/hosts`, DNS; an IPv4 address when it has one); every
+    /// connection of the run goes to that address. `tls` (CA file, insecure, server name)
+    /// applies to `https://` only, and certificate checks and SNI use the name from the URL. A
+    /// name that does not resolve, or a CA file that cannot be loaded, is reported here, before
+    /// any load is sent.
     public init(url: String, tls: TLSClientConfig? = nil) throws(TargetError) {
         self.url = url
         let schemeLength: Int
@@ -100,8 +103,11 @@ public struct ExternalTargetLauncher: TargetLauncher {
         guard let port = UInt16(portText), port > 0 else {
             throw TargetError("target url `\(url)`: `\(portText)` is not a port number (1–65535)")
         }
-        let numeric = host == "localhost" ? "127.0.0.1" : String(host)
-        address = TargetAddress(host: numeric, port: port)
+        switch TCPSocket.resolve(host: String(host)) {
+        case .success(let numeric):
+            address = TargetAddress(host: numeric, port: port, name: numeric == host ? nil : String(host))
+        case .failure(let error): throw TargetError("target url `\(url)`: \(error)")
+        }
         if schemeLength == 8 {
             var config = tls ?? TLSClientConfig()
             if config.serverName == nil { config.serverName = String(host) }

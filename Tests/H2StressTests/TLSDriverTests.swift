@@ -176,7 +176,7 @@ struct TLSDriverTests {
     @Test("https:// targets: serverName from the URL, insecure shown, bad CA file refused up front")
     func externalTargetTLS() throws {
         let t = try ExternalTargetLauncher(url: "https://localhost:8443")
-        #expect(t.address == TargetAddress(host: "127.0.0.1", port: 8443))
+        #expect(t.address == TargetAddress(host: "127.0.0.1", port: 8443, name: "localhost"))
         #expect(t.tls == TLSClientConfig(serverName: "localhost"))
         let insecure = try ExternalTargetLauncher(url: "https://127.0.0.1:8443", tls: TLSClientConfig(insecure: true))
         #expect(insecure.tls?.summary == "TLS, certificate NOT verified (insecure)")

@@ -84,6 +84,12 @@ int CLinux_listen_tcp(const char *host, uint16_t port, int backlog, int reuse_po
 /// SO_TIMESTAMPING first. Returns the fd (connect in progress or done) or -1 with errno.
 int CLinux_connect_tcp(const char *host, uint16_t port, int rx_timestamps);
 
+/// getaddrinfo(host) → the first IPv4 address, else the first address, as numeric text
+/// (getnameinfo NI_NUMERICHOST). 0 on success, else an EAI_* code for CLinux_resolve_error.
+int CLinux_resolve_host(const char *host, char *numeric, size_t numeric_len);
+/// gai_strerror.
+const char *CLinux_resolve_error(int code);
+
 /// getrusage(RUSAGE_THREAD): the calling thread's user and system time in ns.
 void CLinux_thread_usage(uint64_t *user_ns, uint64_t *sys_ns);
 /// pthread_setname_np on the calling thread (needs _GNU_SOURCE).
