@@ -97,7 +97,7 @@ extension MarkdownReport {
         + "window hit zero and their zero-window time. *WU*: WINDOW_UPDATE frames and increment bytes the driver "
         + "sent. *srv … stalls*: embedded server episodes with data ready and the stream's (or the connection's) "
         + "send window ≤ 0, with p99 duration; n/a = the target does not report them. *consumer delay s*: time slow "
-        + "consumers spent delaying, summed over streams."
+        + "consumers spent delaying while their stream was open, summed over streams."
 
     /// The flow-control and consumer figures, one row per cell (shared with ``HTMLReport``).
     static func flowControlTable(_ run: RunResult) -> TextTable {

@@ -36,10 +36,29 @@ struct GroundTruthFlowControlTests {
         #expect(m.outcomes.complete == Self.streams, "\(m.outcomes) \(m.failures.prefix(2)) \(m.connectionErrors.prefix(2))")
         #expect(m.slowStreams == Self.streams)
         #expect(m.bytesReceived == stats.dataBytesSent)
-        // At least the initial wait of every stream. (A consumer lives as long as its HTTP/2
-        // stream: delays it would still take after END_STREAM are not drawn.)
-        #expect(m.consumerDelayNanos >= UInt64(Self.streams) * Self.consumerDelay)
+        // A consumer delays only while its stream is open: never more than the streams lasted.
+        let lived = Double(m.streamDuration.count) * m.streamDuration.summary().mean * 1000
+        #expect(Double(m.consumerDelayNanos) <= lived * 1.005, "consumer delay \(m.consumerDelayNanos) ns, streams lived \(lived) ns")
         return (m, stats)
+    }
+
+    /// Every consumer waits 1 s before its first message, but with on-receive credit the whole
+    /// response arrives and the stream ends within milliseconds. The consumer was delaying for
+    /// exactly each stream's life, so the cell's consumer delay equals the sum of the stream
+    /// durations (to the 0.1 % of the duration histogram) — not 100 × 1 s of drawn delays.
+    @Test func aConsumerDelayCountsOnlyWhileItsStreamIsOpen() throws {
+        let plan = PlanBuilder.plan(for: .grpcServerStream(ServerStreamSpec(messages: 5, size: .kibibytes(1))), stamped: true)
+        var options = Rig.options(plan, streams: 20, total: 100)
+        options.consumers = [ConsumerSpec(share: 1, delay: .fixed(.seconds(1)))]
+        let server = try Rig.startServer()
+        let (result, _) = Rig.run(options, server: server)
+        let m = result.measurements
+        #expect(m.outcomes.complete == 100, "\(m.outcomes) \(m.failures.prefix(2))")
+        #expect(m.slowStreams == 100)
+        let lived = Double(m.streamDuration.count) * m.streamDuration.summary().mean * 1000
+        print("ground truth: consumer delay \(Rig.millis(m.consumerDelayNanos)) for streams that lived \(Rig.millis(lived)) in total")
+        #expect(abs(Double(m.consumerDelayNanos) - lived) <= 0.005 * lived, "consumer delay \(m.consumerDelayNanos) ns, streams lived \(lived) ns")
+        #expect(m.consumerDelayNanos < 10 * 1_000_000_000, "far below the 100 s of delays drawn")
     }
 
     @Test func aSlowConsumerBehindASmallWindowStallsTheServerAndALargeWindowDoesNot() throws {

@@ -117,6 +117,24 @@ struct StreamConsumerTests {
         #expect(step.credit == 0 && step.wakeAt == nil)
     }
 
+    @Test func endingTheStreamCutsTheRunningDelayAndTakesNothingMore() {
+        var rng = SplitMix64(seed: 1)
+        var c = StreamConsumer(delay: .fixed(TimeSpan(nanoseconds: 10 * Self.ms)), policy: .grant)
+        c.start(now: 0, rng: &rng)                      // busy 0…10 ms
+        c.received(bytes: 100)
+        c.completed(wireBytes: 100)
+        c.received(bytes: 100)
+        c.completed(wireBytes: 100)
+        _ = c.advance(now: 12 * Self.ms, rng: &rng)      // takes one at 12 ms, busy until 22 ms
+        #expect(c.taken == 1 && c.delayTotal == 20 * Self.ms && c.backlog == 1)
+        c.end(now: 15 * Self.ms)                         // 3 ms of the running delay happened
+        #expect(c.delayTotal == 13 * Self.ms)
+        #expect(c.busyUntil == 0 && c.taken == 1 && c.backlog == 1)
+        // Ending again, or a consumer that was not delaying, changes nothing.
+        c.end(now: 30 * Self.ms)
+        #expect(c.delayTotal == 13 * Self.ms)
+    }
+
     @Test func aFastConsumerTakesEverythingAtOnce() {
         var rng = SplitMix64(seed: 1)
         var c = StreamConsumer(delay: nil, policy: .withhold)

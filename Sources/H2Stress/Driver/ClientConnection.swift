@@ -176,7 +176,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         let now = MonotonicClock.now()
         for i in streams.indices {
             if let s = streams[i] {
-                endZeroWindow(s, now: now)
+                streamOver(s, now: now)
                 if countUnfinished { worker.streamUnfinished(s) }
                 streams[i] = nil
             }
@@ -211,7 +211,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         for i in streams.indices {
             if let s = streams[i] {
                 streams[i] = nil
-                endZeroWindow(s, now: now)
+                streamOver(s, now: now)
                 report(s, verdict: s.verifier.verdict(closure), now: now)
             }
         }
@@ -289,7 +289,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         freeSlots.append(slot)
         openStreams -= 1
         let now = MonotonicClock.now()
-        endZeroWindow(stream, now: now)
+        streamOver(stream, now: now)
         report(stream, verdict: stream.verifier.verdict(closure), now: now)
     }
 
@@ -530,7 +530,10 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
     }
 
-    private func endZeroWindow(_ s: ActiveStream, now: UInt64) {
+    /// Closes a stream's running figures at its end: the zero-window time so far, and a
+    /// consumer delay still running (counted up to `now`).
+    private func streamOver(_ s: ActiveStream, now: UInt64) {
+        s.consumer?.end(now: now)
         if s.zeroWindowSince != 0 {
             s.zeroWindowTotal &+= now &- s.zeroWindowSince
             s.zeroWindowSince = 0

@@ -24,7 +24,8 @@ struct StreamConsumer {
     private(set) var creditedBytes = 0
     /// Messages (or chunks) taken by the consumer.
     private(set) var taken = 0
-    /// Total delay drawn so far, ns.
+    /// Time spent delaying, ns: every delay drawn so far, the one still running counted in
+    /// full until ``end(now:)`` cuts it at the stream's end.
     private(set) var delayTotal: UInt64 = 0
     /// Monotonic ns until which the consumer is busy; 0 when it is waiting for data.
     private(set) var busyUntil: UInt64 = 0
@@ -96,6 +97,16 @@ struct StreamConsumer {
 
     /// Messages complete and waiting to be taken.
     var backlog: Int { pendingEnds.count - pendingHead }
+
+    /// The stream ended at `now`: the consumer stops. A delay still running counts only up to
+    /// `now`, and messages still waiting are not taken, so ``delayTotal`` is the time the
+    /// consumer really spent delaying while its stream was open.
+    mutating func end(now: UInt64) {
+        if busyUntil > now {
+            delayTotal &-= busyUntil &- now
+        }
+        busyUntil = 0
+    }
 }
 
 extension ConsumerDelay {

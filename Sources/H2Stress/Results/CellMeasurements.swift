@@ -48,7 +48,7 @@ public struct CellMeasurements: Sendable {
     public var series = SeriesRecorder()
     /// Open-loop start accounting; `nil` for closed-loop cells.
     public var openLoop: OpenLoopMeasurements?
-    /// Total time slow consumers spent delaying before taking messages, summed over streams, ns.
+    /// Time slow consumers spent delaying while their stream was open, summed over streams, ns.
     public var consumerDelayNanos: UInt64 = 0
     /// Streams that were given a slow consumer.
     public var slowStreams = 0

@@ -1,6 +1,6 @@
 /// Slow-consumer figures of one cell (`cells[i].consumers`).
 public struct ConsumerResult: Sendable, Codable, Equatable {
-    /// Total time slow consumers spent delaying before taking messages, summed over streams, seconds.
+    /// Time slow consumers spent delaying while their stream was open, summed over streams, seconds.
     public var delaySeconds: Double
     /// Streams that were given a slow consumer.
     public var slowStreams: Int
