@@ -33,6 +33,20 @@ public enum HTMLReport {
             out += "<h2 id=\"flow-control\">Flow control and consumers</h2>\n"
             out += table(MarkdownReport.flowControlTable(run), highlighting: [])
             out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.flowControlLegend))</p>\n"
+            let faults = MarkdownReport.faultTables(run, codeSpans: false)
+            if !faults.isEmpty {
+                out += "<h2 id=\"faults\">Faults</h2>\n"
+                out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.faultsLegend))</p>\n"
+                for (cell, faultTable) in faults {
+                    out += "<h3><code>\(SVGMarkup.escaped(cell))</code></h3>\n"
+                    out += table(faultTable, highlighting: [])
+                }
+            }
+            if let target = MarkdownReport.targetProcessTable(run) {
+                out += "<h2 id=\"target-process\">Target process</h2>\n"
+                out += table(target, highlighting: [])
+                out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.targetProcessLegend))</p>\n"
+            }
             if let integrity = MarkdownReport.integrityTable(run) {
                 out += "<h2 id=\"integrity\">Integrity checks</h2>\n"
                 out += table(integrity, highlighting: [])

@@ -34,6 +34,7 @@ public enum MarkdownReport {
         out += CompareReport.withinRun(run)
         out += outcomes(run)
         out += faults(run)
+        out += targetProcesses(run)
         out += wakeLatency(run)
         out += flowControl(run)
         out += integrityChecks(run)
@@ -76,30 +77,76 @@ public enum MarkdownReport {
         return out + table.markdown()
     }
 
-    /// Per cell with faults: fault → expected outcome → observed counts, and whether they match.
-    private static func faults(_ run: RunResult) -> String {
-        let cells = run.cells.filter { $0.faults != nil }
-        guard !cells.isEmpty else { return "" }
-        var out = "\n## Faults\n\n"
-        out += "Streams that asked the embedded target for a fault (`h2stress-fault`), by fault: the outcome each must "
-        out += "land in and the outcomes observed. `none` = clean streams (must be complete); `collateral of …` = clean "
-        out += "streams that a connection-level fault of another stream took down. ✓ = every stream as expected.\n"
+    /// What the faults tables show (one paragraph, Markdown emphasis; shared with ``HTMLReport``).
+    static let faultsLegend = "Streams that asked the embedded target for a fault (`h2stress-fault`), by fault: the outcome each must "
+        + "land in and the outcomes observed. `none` = clean streams (must be complete); `collateral of …` = clean "
+        + "streams that a connection-level fault of another stream took down. ✓ = every stream as expected."
+
+    /// Per cell with faults: fault → expected outcome → observed counts, and whether they match
+    /// (shared with ``HTMLReport``; empty when no cell asked for faults).
+    static func faultTables(_ run: RunResult, codeSpans: Bool) -> [(cell: String, table: TextTable)] {
         let shown = StreamOutcome.allCases
-        for cell in cells {
-            out += "\n### `\(cell.id)`\n\n"
+        return run.cells.compactMap { cell in
+            guard let rows = cell.faults else { return nil }
             var table = TextTable([.init(title: "fault", alignment: .left), .init(title: "expected", alignment: .left),
                                    .init(title: "ok", alignment: .left)]
                 + shown.map { .init(title: $0.rawValue, alignment: .right) }
                 + [.init(title: "unfinished", alignment: .right), .init(title: "total", alignment: .right)])
-            for row in cell.faults ?? [] {
+            for row in rows {
                 let ok = row.streams.total == 0 ? "–" : (row.asExpected ? "✓" : "✗")
-                table.append(["`\(row.fault)`", row.expected?.rawValue ?? "–", ok]
+                table.append([codeSpans ? "`\(row.fault)`" : row.fault, row.expected?.rawValue ?? "–", ok]
                     + shown.map { NumberText.grouped(row.streams[$0]) }
                     + [NumberText.grouped(row.streams.unfinished), NumberText.grouped(row.streams.total)])
             }
-            out += table.markdown()
+            return (cell.id, table)
+        }
+    }
+
+    private static func faults(_ run: RunResult) -> String {
+        let tables = faultTables(run, codeSpans: true)
+        guard !tables.isEmpty else { return "" }
+        var out = "\n## Faults\n\n" + faultsLegend + "\n"
+        for (cell, table) in tables {
+            out += "\n### `\(cell)`\n\n" + table.markdown()
         }
         return out
+    }
+
+    /// What the target-process table shows (shared with ``HTMLReport``).
+    static let targetProcessLegend = "A managed (`command`) target's process over its whole life in the cell (start, load, "
+        + "stop): *cpu s* = user + system CPU seconds (*user*, *sys*), *RSS MB* = its peak resident set (sampled every 20 ms), "
+        + "*ready s* = start until its port accepted a connection, *ended* = how it ended (⚠ = before h2stress asked it to "
+        + "stop). Its stdout and stderr are in the run folder under `targets/`."
+
+    /// One row per cell with a managed target process (shared with ``HTMLReport``); nil when none.
+    static func targetProcessTable(_ run: RunResult) -> TextTable? {
+        let cells = run.cells.filter { $0.target != nil }
+        guard !cells.isEmpty else { return nil }
+        var table = TextTable([
+            .init(title: "cell", alignment: .left),
+            .init(title: "cpu s", alignment: .right),
+            .init(title: "user", alignment: .right),
+            .init(title: "sys", alignment: .right),
+            .init(title: "RSS MB", alignment: .right),
+            .init(title: "ready s", alignment: .right),
+            .init(title: "ended", alignment: .left),
+        ])
+        for cell in cells {
+            guard let t = cell.target else { continue }
+            var ended = t.exitStatus
+            if t.killedAfterGrace { ended += ", killed after the grace period" }
+            if t.exitedEarly { ended = "⚠ " + ended + " (early)" }
+            table.append([cell.id, NumberText.fixed(t.cpuSeconds, decimals: 2), NumberText.fixed(t.userSeconds, decimals: 2),
+                          NumberText.fixed(t.systemSeconds, decimals: 2),
+                          t.peakRSSBytes > 0 ? NumberText.fixed(Double(t.peakRSSBytes) / 1e6, decimals: 1) : NumberText.dash,
+                          t.readySeconds.map { NumberText.fixed($0, decimals: 2) } ?? NumberText.dash, ended])
+        }
+        return table
+    }
+
+    private static func targetProcesses(_ run: RunResult) -> String {
+        guard let table = targetProcessTable(run) else { return "" }
+        return "\n## Target process\n\n" + table.markdown() + "\n" + targetProcessLegend + "\n"
     }
 
     private static func abnormalStreams(_ run: RunResult) -> String {

@@ -130,6 +130,19 @@ struct HTMLReportTests {
         #expect(outcomes.components(separatedBy: "text-anchor=\"end\">").count - 1 == 50, "one labelled bar per cell")
     }
 
+    @Test("faults and a managed target's process get their tables")
+    func faultsAndTargetProcess() {
+        let html = HTMLReport.render(SyntheticRun.withFaultsAndTargetProcess())
+        #expect(html.contains("<h2 id=\"faults\">Faults</h2>"))
+        #expect(html.contains("<h3><code>window-64k/t2/r1</code></h3>"))
+        #expect(html.contains("<td>rst;after=3;code=8</td><td>reset</td><td>✓</td>"), "no backticks in HTML cells")
+        #expect(html.contains("<h2 id=\"target-process\">Target process</h2>"))
+        #expect(html.contains("<td>⚠ exit 3 (early)</td>"))
+        #expect(html.contains("<code>targets/</code>"))
+        let plain = HTMLReport.render(SyntheticRun.make())
+        #expect(!plain.contains("id=\"faults\"") && !plain.contains("id=\"target-process\""))
+    }
+
     @Test("an empty run renders without charts")
     func emptyRun() {
         var run = SyntheticRun.make()

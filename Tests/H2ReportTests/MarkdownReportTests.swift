@@ -20,6 +20,21 @@ struct MarkdownReportTests {
         #expect(rendered == golden, "report.md differs from \(file.path); rerun with H2STRESS_UPDATE_GOLDEN=1 if the change is intended")
     }
 
+    @Test("faults and a managed target's process get their tables, with the early death marked")
+    func faultsAndTargetProcess() {
+        let report = MarkdownReport.render(SyntheticRun.withFaultsAndTargetProcess())
+        #expect(report.contains("## Faults\n"))
+        #expect(report.contains("### `window-64k/t2/r1`"))
+        #expect(report.contains("| `rst;after=3;code=8` | reset    | ✓   |"), "\(report)")
+        #expect(report.contains("| `none`               | complete | ✗   |"), "two truncated clean streams: not as expected")
+        #expect(report.contains("## Target process\n"))
+        #expect(report.contains("| baseline/t1/r1   |  4.75 | 3.50 | 1.25 |   73.4 |    0.42 | signal 15 (SIGTERM) |"), "\(report)")
+        #expect(report.contains("| window-64k/t2/r2 |  0.75 | 0.50 | 0.25 |      – |       – | ⚠ exit 3 (early)    |"), "\(report)")
+        // Without them, neither section appears.
+        let plain = MarkdownReport.render(SyntheticRun.make())
+        #expect(!plain.contains("## Faults") && !plain.contains("## Target process"))
+    }
+
     @Test("every table row has the same number of unescaped pipes as its header")
     func tablesAreWellFormed() {
         let report = MarkdownReport.render(SyntheticRun.make())

@@ -124,3 +124,29 @@ enum SyntheticRun {
             target: "embedded 127.0.0.1:40123", cells: cells, notes: ["interrupted cells: none"])
     }
 }
+
+extension SyntheticRun {
+    /// ``make()`` plus a faults table on cell 1 and a managed target's process on cells 0 and 2
+    /// (the second one died early).
+    static func withFaultsAndTargetProcess() -> RunResult {
+        var run = make()
+        var rst = OutcomeCounts()
+        rst.reset = 40
+        var clean = OutcomeCounts()
+        clean.complete = 480
+        clean.truncated = 2
+        run.cells[1].faults = [
+            FaultOutcome(fault: "rst;after=3;code=8", expected: .reset, streams: rst),
+            FaultOutcome(fault: "none", expected: .complete, streams: clean),
+        ]
+        run.cells[0].target = TargetProcessResult(
+            userSeconds: 3.5, systemSeconds: 1.25, peakRSSBytes: 73_400_320, exitStatus: "signal 15 (SIGTERM)", exitCode: nil,
+            signal: 15, exitedEarly: false, killedAfterGrace: false, readySeconds: 0.42,
+            stdoutFile: "targets/baseline-t1-r1.stdout", stderrFile: "targets/baseline-t1-r1.stderr")
+        run.cells[2].target = TargetProcessResult(
+            userSeconds: 0.5, systemSeconds: 0.25, peakRSSBytes: 0, exitStatus: "exit 3", exitCode: 3, signal: nil,
+            exitedEarly: true, killedAfterGrace: false, readySeconds: nil,
+            stdoutFile: "targets/window-64k-t2-r2.stdout", stderrFile: "targets/window-64k-t2-r2.stderr")
+        return run
+    }
+}
