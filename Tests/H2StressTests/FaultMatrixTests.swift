@@ -78,7 +78,7 @@ struct FaultMatrixTests {
                 sourceLocation: sourceLocation)
         for spec in faults where spec.fault.isConnectionLevel {
             let key = CellMeasurements.collateralPrefix + spec.fault.description
-            guard let collateral = m.faultOutcomes[key], let expected = spec.fault.expectedOutcome(deadlineNanoseconds: deadline) else { continue }
+            guard let collateral = m.faultOutcomes[key], let expected = spec.fault.collateralOutcome else { continue }
             counted += collateral.total
             #expect(collateral[expected] == collateral.total, "\(key): \(collateral)", sourceLocation: sourceLocation)
         }
@@ -192,6 +192,20 @@ struct FaultMatrixTests {
         let total = 900
         let r = try Self.run(plan: Self.grpcPlan(), faults: specs, total: total, connections: 8, streamsPerConnection: 4)
         Self.check(r, specs, total: total, deadline: nil)
+    }
+
+    /// GOAWAY naming the faulted stream itself as the last one: that stream must still
+    /// complete, and the driver must open no stream on the dying connection and reconnect. One
+    /// stream per connection, so no other stream (and no second faulted one) sits above the
+    /// last-stream-id; streams opened above it would be its `goaway` collateral.
+    @Test func goawayNamingTheStreamItself() throws {
+        let specs = [FaultSpec(share: 0.3, fault: Fault(kind: .goaway, after: 2, last: .`self`))]
+        let total = 900
+        let r = try Self.run(plan: Self.grpcPlan(), faults: specs, total: total, connections: 8, streamsPerConnection: 1)
+        Self.check(r, specs, total: total, deadline: nil)
+        let faulted = r.measurements.faultOutcomes[specs[0].fault.description] ?? OutcomeCounts()
+        #expect(faulted.total >= Self.minimum && faulted.complete == faulted.total, "\(faulted)")
+        #expect(r.measurements.connectionsOpened >= 8 + faulted.total, "a new connection after every GOAWAY")
     }
 
     /// FIN in the middle of a DATA frame.

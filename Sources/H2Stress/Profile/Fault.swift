@@ -110,6 +110,17 @@ public struct Fault: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The outcome of a clean stream a connection-level fault takes down (its collateral):
+    /// `goaway` for GOAWAY (whatever `last` says), `connectionLost` for `close` and
+    /// `tcp-reset`; nil for stream-level faults.
+    public var collateralOutcome: StreamOutcome? {
+        switch kind {
+        case .goaway: return .goaway
+        case .close, .tcpReset: return .connectionLost
+        default: return nil
+        }
+    }
+
     /// Whether the fault ends the whole connection (every stream on it may be affected; GOAWAY
     /// `last=self` still ends the streams opened after this one).
     public var isConnectionLevel: Bool {

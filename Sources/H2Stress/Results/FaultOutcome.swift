@@ -42,8 +42,7 @@ public struct FaultOutcome: Sendable, Codable, Equatable {
         for spec in faults where spec.fault.isConnectionLevel {
             let key = CellMeasurements.collateralPrefix + spec.fault.description
             guard let c = counts[key], seen.insert(key).inserted else { continue }
-            let expected = spec.fault.expectedOutcome(deadlineNanoseconds: deadlineNanoseconds)
-            rows.append(FaultOutcome(fault: key, expected: expected == .complete ? .goaway : expected, streams: c))
+            rows.append(FaultOutcome(fault: key, expected: spec.fault.collateralOutcome, streams: c))
         }
         return rows
     }
