@@ -4,7 +4,7 @@ import H2Loop
 import H2Stress
 import Synchronization
 
-/// One managed target's process: started with `posix_spawnp` in its own process group, its
+/// One managed target's process: started with `posix_spawnp` (``ChildSpawn``) in its own process group, its
 /// stdout and stderr written to files, watched by a monitor thread that samples its peak RSS
 /// and reaps it with `wait4` (so its CPU time is exact) the moment it exits.
 ///
@@ -54,44 +54,26 @@ final class ManagedTargetProcess: Sendable {
     /// Starts `arguments[0]` (looked up on `PATH`) with `arguments`, the harness's environment plus
     /// `environment`, stdin from `/dev/null`, stdout and stderr into the given files (created or
     /// truncated). The child gets its own process group, an empty signal mask and default signal
-    /// handling. The corresponding C function is `posix_spawnp`.
+    /// handling (``ChildSpawn``).
     static func spawn(arguments: [String], environment: [String: String], stdoutPath: String,
                       stderrPath: String) throws(TargetError) -> ManagedTargetProcess {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        // Other descriptors do not leak into the target: H2Loop opens every socket, epoll, eventfd
-        // and timerfd with CLOEXEC.
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for s in [SIGINT, SIGTERM, SIGPIPE, SIGHUP] { sigaddset(&defaults, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        let envp: [UnsafeMutablePointer<CChar>?] = env.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
+        let spawned = ChildSpawn.spawn(arguments: arguments, searchPath: true,
+                                       environment: env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+                                       ownProcessGroup: true) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            // Other descriptors do not leak into the target: H2Loop opens every socket, epoll,
+            // eventfd and timerfd with CLOEXEC.
         }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard rc == 0 else {
-            let hint = rc == ENOENT ? " (not found: is it installed, and on PATH or given with its path?)" : ""
-            throw TargetError("cannot start `\(arguments[0])`: \(String(cString: strerror(rc)))\(hint)")
+        let pid: pid_t
+        switch spawned {
+        case .success(let started): pid = started
+        case .failure(let error):
+            let hint = error.code == ENOENT ? " (not found: is it installed, and on PATH or given with its path?)" : ""
+            throw TargetError("cannot start `\(arguments[0])`: \(error)\(hint)")
         }
         let process = ManagedTargetProcess(pid: pid)
         Thread.detachNewThread { process.monitor() }
@@ -138,18 +120,11 @@ final class ManagedTargetProcess: Sendable {
     private func monitor() {
         while true {
             let rss = ProcessUsage.peakRSSBytes(ofProcess: pid)
-            var status: Int32 = 0
-            var usage = rusage()
-            let r = wait4(pid, &status, WNOHANG, &usage)
-            if r == pid || (r < 0 && errno != EINTR) {
+            if let reaped = ChildSpawn.reapIfExited(pid) {
                 state.withLock { s in
                     s.peakRSSBytes = max(s.peakRSSBytes, rss)
-                    let termSignal = status & 0x7f
-                    s.exit = Exit(
-                        exitCode: r == pid && termSignal == 0 ? (status >> 8) & 0xff : nil,
-                        signal: r == pid && termSignal != 0 ? termSignal : nil,
-                        userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime),
-                        early: !s.stopRequested, killedAfterGrace: false)
+                    s.exit = Exit(exitCode: reaped.exitCode, signal: reaped.signal, userSeconds: reaped.userSeconds,
+                                  systemSeconds: reaped.systemSeconds, early: !s.stopRequested, killedAfterGrace: false)
                 }
                 exited.signal()
                 return
@@ -159,5 +134,4 @@ final class ManagedTargetProcess: Sendable {
         }
     }
 
-    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 }

@@ -55,46 +55,27 @@ final class ChildProcess {
         if readFD >= 0 { close(readFD) }
     }
 
-    /// Starts `executable` (an absolute path) with `arguments`. The child gets an empty signal
-    /// mask and default SIGINT/SIGTERM/SIGPIPE handling whatever the parent blocked.
-    /// The corresponding C function is `posix_spawn`.
+    /// Starts `executable` (an absolute path) with `arguments`, stdout and stderr into one pipe
+    /// (``ChildSpawn/spawn(arguments:searchPath:environment:ownProcessGroup:fileActions:)``: empty
+    /// signal mask, default signal handling).
     static func spawn(executable: String, arguments: [String]) throws(BenchError) -> ChildProcess {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw BenchError("pipe() failed: \(String(cString: strerror(errno)))") }
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        close(fds[1])
-        guard rc == 0 else {
-            close(fds[0])
-            throw BenchError("cannot start `\(executable)`: \(String(cString: strerror(rc)))")
+        let spawned = ChildSpawn.spawn(arguments: [executable] + arguments, searchPath: false) { actions in
+            posix_spawn_file_actions_addclose(&actions, fds[0])
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+            posix_spawn_file_actions_addclose(&actions, fds[1])
         }
-        return ChildProcess(pid: pid, readFD: fds[0])
+        close(fds[1])
+        switch spawned {
+        case .success(let pid):
+            return ChildProcess(pid: pid, readFD: fds[0])
+        case .failure(let error):
+            close(fds[0])
+            throw BenchError("cannot start `\(executable)`: \(error)")
+        }
     }
 
     /// The output so far as text.
@@ -127,28 +108,14 @@ final class ChildProcess {
         var sampledPeak = 0
         while true {
             sampledPeak = max(sampledPeak, ProcessUsage.peakRSSBytes(ofProcess: pid))
-            var status: Int32 = 0
-            var usage = rusage()
-            let r = wait4(pid, &status, WNOHANG, &usage)
-            if r == pid {
+            if let reaped = ChildSpawn.reapIfExited(pid) {
                 while readFD >= 0 && readAvailable(timeoutMilliseconds: 0) == .data {}
                 if readFD >= 0 {
                     close(readFD)
                     readFD = -1
                 }
-                let termSignal = status & 0x7f
-                let done = Exit(
-                    exitCode: termSignal == 0 ? (status >> 8) & 0xff : nil,
-                    signal: termSignal == 0 ? nil : termSignal,
-                    userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime),
-                    peakRSSBytes: sampledPeak, killedAfterDeadline: killed)
-                exit = done
-                return done
-            }
-            if r < 0 && errno != EINTR {
-                // Not our child any more (cannot happen unless someone else reaped it).
-                let done = Exit(exitCode: nil, signal: nil, userSeconds: 0, systemSeconds: 0, peakRSSBytes: 0,
-                                killedAfterDeadline: killed)
+                let done = Exit(exitCode: reaped.exitCode, signal: reaped.signal, userSeconds: reaped.userSeconds,
+                                systemSeconds: reaped.systemSeconds, peakRSSBytes: sampledPeak, killedAfterDeadline: killed)
                 exit = done
                 return done
             }
@@ -184,5 +151,4 @@ final class ChildProcess {
         return .endOfFile
     }
 
-    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 }

@@ -1,0 +1,97 @@
+import Glibc
+
+/// Starting and reaping child processes, shared by the bench's children (`h2load`,
+/// `h2stress serve`) and managed targets: both need the same signal hygiene and the same
+/// reading of `wait4`, and differ only in where the child's output goes.
+public enum ChildSpawn {
+    /// How a reaped child ended and what it cost (`wait4`'s status and `rusage`).
+    public struct Reaped: Sendable, Equatable {
+        /// Exit code when it exited by itself, else nil.
+        public var exitCode: Int32?
+        /// The signal that ended it, else nil.
+        public var signal: Int32?
+        /// User-mode CPU seconds of the child (all its threads).
+        public var userSeconds: Double
+        /// Kernel-mode CPU seconds.
+        public var systemSeconds: Double
+    }
+
+    /// Starts `arguments[0]` with `arguments`, through `posix_spawn` (an absolute or relative
+    /// path) or, with `searchPath`, `posix_spawnp` (looked up on `PATH`). The child gets an
+    /// empty signal mask and default SIGINT/SIGTERM/SIGPIPE/SIGHUP handling whatever the parent
+    /// blocked or ignored, and with `ownProcessGroup` a process group of its own (its pid), so
+    /// `kill(-pid, …)` reaches its children too. `environment` is `KEY=VALUE` entries (nil: the
+    /// parent's). `fileActions` sets up its descriptors.
+    ///
+    /// - Returns: the pid, or the `errno` of the failed spawn.
+    public static func spawn(
+        arguments: [String], searchPath: Bool, environment: [String]? = nil, ownProcessGroup: Bool = false,
+        fileActions: (inout posix_spawn_file_actions_t) -> Void
+    ) -> Result<pid_t, SpawnError> {
+        precondition(!arguments.isEmpty, "BUG DETECTED: spawn without an executable")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        fileActions(&actions)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGINT, SIGTERM, SIGPIPE, SIGHUP] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
+        defer {
+            for p in argv { free(p) }
+            for p in envp ?? [] { free(p) }
+        }
+        var pid: pid_t = 0
+        func start(_ env: UnsafePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
+            searchPath ? posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, env)
+                       : posix_spawn(&pid, arguments[0], &actions, &attributes, argv, env)
+        }
+        let rc = envp.map { list in list.withUnsafeBufferPointer { start($0.baseAddress!) } } ?? start(environ)
+        guard rc == 0 else { return .failure(SpawnError(code: rc)) }
+        return .success(pid)
+    }
+
+    /// One non-blocking `wait4(pid, WNOHANG)`: nil while the child runs; its end once reaped.
+    /// A pid that is no longer this process's child (someone else reaped it) comes back as an
+    /// end with neither code nor signal.
+    public static func reapIfExited(_ pid: pid_t) -> Reaped? {
+        var status: Int32 = 0
+        var usage = rusage()
+        let r = wait4(pid, &status, WNOHANG, &usage)
+        if r == pid {
+            let termSignal = status & 0x7f
+            return Reaped(exitCode: termSignal == 0 ? (status >> 8) & 0xff : nil, signal: termSignal == 0 ? nil : termSignal,
+                          userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime))
+        }
+        if r < 0 && errno != EINTR {
+            return Reaped(exitCode: nil, signal: nil, userSeconds: 0, systemSeconds: 0)
+        }
+        return nil
+    }
+
+    private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+}
+
+/// A `posix_spawn` that failed, with its error number.
+public struct SpawnError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The `errno` value `posix_spawn` returned.
+    public var code: Int32
+    /// `strerror` of the code.
+    public var description: String { String(cString: strerror(code)) }
+}
