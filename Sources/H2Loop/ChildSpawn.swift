@@ -4,6 +4,16 @@ import Glibc
 /// `h2stress serve`) and managed targets: both need the same signal hygiene and the same
 /// reading of `wait4`, and differ only in where the child's output goes.
 public enum ChildSpawn {
+    /// What to do with a descriptor in the child before it runs (`posix_spawn_file_actions_*`).
+    public enum FileAction: Sendable, Equatable {
+        /// Close `fd`.
+        case close(Int32)
+        /// Make `to` a copy of `fd` (`dup2`).
+        case duplicate(Int32, to: Int32)
+        /// Open `path` with `flags` (mode 0644 when it is created) as descriptor `target`.
+        case open(target: Int32, path: String, flags: Int32)
+    }
+
     /// How a reaped child ended and what it cost (`wait4`'s status and `rusage`).
     public struct Reaped: Sendable, Equatable {
         /// Exit code when it exited by itself, else nil.
@@ -21,18 +31,24 @@ public enum ChildSpawn {
     /// empty signal mask and default SIGINT/SIGTERM/SIGPIPE/SIGHUP handling whatever the parent
     /// blocked or ignored, and with `ownProcessGroup` a process group of its own (its pid), so
     /// `kill(-pid, …)` reaches its children too. `environment` is `KEY=VALUE` entries (nil: the
-    /// parent's). `fileActions` sets up its descriptors.
+    /// parent's). `fileActions` set up its descriptors, in order.
     ///
     /// - Returns: the pid, or the `errno` of the failed spawn.
     public static func spawn(
         arguments: [String], searchPath: Bool, environment: [String]? = nil, ownProcessGroup: Bool = false,
-        fileActions: (inout posix_spawn_file_actions_t) -> Void
+        fileActions: [FileAction] = []
     ) -> Result<pid_t, SpawnError> {
         precondition(!arguments.isEmpty, "BUG DETECTED: spawn without an executable")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        fileActions(&actions)
+        for action in fileActions {
+            switch action {
+            case .close(let fd): posix_spawn_file_actions_addclose(&actions, fd)
+            case .duplicate(let fd, let target): posix_spawn_file_actions_adddup2(&actions, fd, target)
+            case .open(let target, let path, let flags): posix_spawn_file_actions_addopen(&actions, target, path, flags, 0o644)
+            }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

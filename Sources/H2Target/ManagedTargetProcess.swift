@@ -61,13 +61,12 @@ final class ManagedTargetProcess: Sendable {
         for (key, value) in environment { env[key] = value }
         let spawned = ChildSpawn.spawn(arguments: arguments, searchPath: true,
                                        environment: env.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
-                                       ownProcessGroup: true) { actions in
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            // Other descriptors do not leak into the target: H2Loop opens every socket, epoll,
-            // eventfd and timerfd with CLOEXEC.
-        }
+                                       ownProcessGroup: true,
+                                       fileActions: [.open(target: 0, path: "/dev/null", flags: O_RDONLY),
+                                                     .open(target: 1, path: stdoutPath, flags: O_WRONLY | O_CREAT | O_TRUNC),
+                                                     .open(target: 2, path: stderrPath, flags: O_WRONLY | O_CREAT | O_TRUNC)])
+        // Other descriptors do not leak into the target: H2Loop opens every socket, epoll, eventfd
+        // and timerfd with CLOEXEC.
         let pid: pid_t
         switch spawned {
         case .success(let started): pid = started

@@ -62,12 +62,8 @@ final class ChildProcess {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw BenchError("pipe() failed: \(String(cString: strerror(errno)))") }
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        let spawned = ChildSpawn.spawn(arguments: [executable] + arguments, searchPath: false) { actions in
-            posix_spawn_file_actions_addclose(&actions, fds[0])
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-            posix_spawn_file_actions_addclose(&actions, fds[1])
-        }
+        let spawned = ChildSpawn.spawn(arguments: [executable] + arguments, searchPath: false,
+                                       fileActions: [.close(fds[0]), .duplicate(fds[1], to: 1), .duplicate(fds[1], to: 2), .close(fds[1])])
         close(fds[1])
         switch spawned {
         case .success(let pid):

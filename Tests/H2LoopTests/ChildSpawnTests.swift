@@ -18,7 +18,7 @@ struct ChildSpawnTests {
     }
 
     static func run(_ script: String, environment: [String]? = nil) throws -> ChildSpawn.Reaped? {
-        let pid = try ChildSpawn.spawn(arguments: ["/bin/sh", "-c", script], searchPath: false, environment: environment) { _ in }.get()
+        let pid = try ChildSpawn.spawn(arguments: ["/bin/sh", "-c", script], searchPath: false, environment: environment).get()
         return reap(pid)
     }
 
@@ -42,11 +42,8 @@ struct ChildSpawnTests {
         try #require(pipe(&fds) == 0)
         defer { close(fds[1]) }
         // The child waits for stdin to close, so it is alive while its group is checked.
-        let pid = try ChildSpawn.spawn(arguments: ["sh", "-c", "read x; exit 4"], searchPath: true, ownProcessGroup: true) { actions in
-            posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-            posix_spawn_file_actions_addclose(&actions, fds[0])
-            posix_spawn_file_actions_addclose(&actions, fds[1])
-        }.get()
+        let pid = try ChildSpawn.spawn(arguments: ["sh", "-c", "read x; exit 4"], searchPath: true, ownProcessGroup: true,
+                                       fileActions: [.duplicate(fds[0], to: 0), .close(fds[0]), .close(fds[1])]).get()
         close(fds[0])
         #expect(getpgid(pid) == pid)
         #expect(getpgid(pid) != getpgid(0))
@@ -56,7 +53,7 @@ struct ChildSpawnTests {
     }
 
     @Test func aMissingExecutableIsASpawnErrorNotACrash() {
-        switch ChildSpawn.spawn(arguments: ["/nonexistent/h2stress-no-such-binary"], searchPath: false, fileActions: { _ in }) {
+        switch ChildSpawn.spawn(arguments: ["/nonexistent/h2stress-no-such-binary"], searchPath: false) {
         case .success(let pid):
             Issue.record("spawned \(pid)")
             _ = Self.reap(pid)
@@ -64,7 +61,7 @@ struct ChildSpawnTests {
             #expect(error.code == ENOENT)
             #expect(error.description == "No such file or directory")
         }
-        if case .success = ChildSpawn.spawn(arguments: ["h2stress-no-such-binary"], searchPath: true, fileActions: { _ in }) {
+        if case .success = ChildSpawn.spawn(arguments: ["h2stress-no-such-binary"], searchPath: true) {
             Issue.record("found a binary that does not exist")
         }
     }
