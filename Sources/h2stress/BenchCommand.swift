@@ -67,6 +67,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Overhead scenario: which stamped bodies are summed in full — all, none or 1/N (as the profile field `client.checksum`).", valueName: "sampling"))
     var checksum: ChecksumSampling = .default
 
+    @Flag(name: .long, help: "Download scenarios: after the usual runs, also run h2stress and h2load at the same time against one target for `--repeats` rounds (at least 3), and report each round's CPU-s/GB ratio: steadier than separate runs on a noisy machine.")
+    var sideBySide = false
+
     /// The parts of `--measurement`.
     var measurementParts: Set<String> { Set(measurement.split(separator: ",").map { String($0) }) }
 

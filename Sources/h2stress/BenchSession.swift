@@ -27,6 +27,8 @@ final class BenchSession {
     private var manyStreamsCheck: (open: Int, rssBytes: Int, ok: Bool)?
     /// Overhead scenario: CPU-s/GB on ÷ off − 1 of each round (on and off run back to back).
     private var overheadCheck: [Double]?
+    /// `--side-by-side`: per download scenario, h2stress ÷ h2load CPU-s/GB of each concurrent round.
+    private var sideBySideRatios: [(scenario: String, ratios: [Double])] = []
     /// Idle-wake scenario: wakePoll p50 and p99 in µs.
     private var idleWakeCheck: (p50: Double, p99: Double, dispatchP50: Double)?
     private let startedAt = Date()
@@ -72,6 +74,14 @@ final class BenchSession {
                 }
             }
             runs += ours + theirs
+            if command.sideBySide, h2loadPath != nil {
+                var ratios: [Double] = []
+                for round in 0..<max(command.repeats, 3) where !control.isInterrupted {
+                    Terminal.note("\(scenario): h2stress and h2load side by side (round \(round + 1)) …")
+                    if let ratio = try downloadSideBySideRound(size: size) { ratios.append(ratio) }
+                }
+                if !ratios.isEmpty { sideBySideRatios.append((scenario.description, ratios)) }
+            }
             guard var summary = Self.median(ours) else { return }
             if let other = Self.median(theirs) {
                 if let a = summary.cpuSecondsPerGB, let b = other.cpuSecondsPerGB, b > 0 { summary.ratioToH2load = a / b }
@@ -163,6 +173,44 @@ final class BenchSession {
         if m.outcomes.failed > 0 { row.notes.append("\(m.outcomes.failed) streams did not complete cleanly") }
         row.processCPUSeconds = Double(after.userNanoseconds + after.systemNanoseconds - before.userNanoseconds - before.systemNanoseconds) / 1e9
         return row
+    }
+
+    /// One `--side-by-side` round: h2load and the driver download `size`-byte bodies from one
+    /// target at the same time, each with the usual connections × streams and no warm-up (so
+    /// each side's CPU and bytes cover the same whole run). Returns h2stress's CPU-s/GB (its
+    /// worker thread) ÷ h2load's (its process); nil when h2load gave no summary.
+    private func downloadSideBySideRound(size: Int) throws(BenchError) -> Double? {
+        guard let h2loadPath else { return nil }
+        let server = try startTarget()
+        let arguments = [
+            "-t", "1", "-c", String(command.connections), "-m", String(command.streams),
+            "-D", "\(command.duration.nanoseconds / 1_000_000)ms",
+            "-w", String(command.windowBits), "-W", String(command.connectionWindowBits), "-f", String(maxFrameSize),
+            "http://127.0.0.1:\(server.port)/bytes/\(size)",
+        ]
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(executable: h2loadPath, arguments: arguments)
+        } catch {
+            _ = server.stop()
+            throw error
+        }
+        let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false)
+        let options = Driver.Options(
+            threads: 1, connections: command.connections, streamsPerConnection: command.streams, plans: [plan], weights: [1],
+            settings: clientSettings(), warmupNanoseconds: 0, durationNanoseconds: command.duration.nanoseconds,
+            rxTimestamps: command.rxTimestamps)
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let exit = child.wait(deadline: MonotonicClock.now() + command.duration.nanoseconds + 30_000_000_000)
+        _ = server.stop()
+        guard let summary = H2LoadSummary(output: child.outputText), summary.dataBytesWholeRun > 0,
+              result.measurements.bytesReceived > 0 else {
+            errors.append("side-by-side round: h2load gave no summary (exit \(exit.exitCode.map(String.init) ?? "signal \(exit.signal ?? 0)"))")
+            return nil
+        }
+        let ours = (result.userSeconds + result.systemSeconds) / (Double(result.measurements.bytesReceived) / 1e9)
+        let theirs = exit.cpuSeconds / (Double(summary.dataBytesWholeRun) / 1e9)
+        return theirs > 0 ? ours / theirs : nil
     }
 
     private func h2loadDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
@@ -408,6 +456,14 @@ final class BenchSession {
     /// The issue's goals, each met or missed, with the margin.
     func goalLines() -> [String] {
         var lines = ["goals:"]
+        for (scenario, ratios) in sideBySideRatios {
+            guard let mid = Statistics.median(ratios) else { continue }
+            let interval = Statistics.bootstrapMedianInterval(ratios).map {
+                String(format: ", 95%% interval %.2f–%.2f×", $0.lowerBound, $0.upperBound)
+            } ?? ""
+            lines.append(String(format: "  CPU-s/GB h2stress ≤ 1.0× h2load, %@, side by side: %.2f× (median of %d rounds%@) — %@",
+                                scenario, mid, ratios.count, interval, mid <= 1 ? "met" : "MISSED"))
+        }
         for r in rows where r.client == "h2stress" {
             guard let ratio = r.ratioToH2load else { continue }
             let verdict = ratio <= 1.0 ? "met" : String(format: "MISSED by %.0f%%", (ratio - 1) * 100)
