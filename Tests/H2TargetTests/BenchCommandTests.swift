@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// `h2stress bench` end to end, as a smoke test of its plumbing (the figures themselves come
+/// from release builds; see BENCHMARKS.md): the overhead scenario's side-by-side rounds and a
+/// download scenario with `--side-by-side` run, fail nothing, and print their goal lines.
+@Suite("h2stress bench (subprocess)", .serialized,
+       .disabled(if: InteropEnvironment.h2stressExecutable == nil && !InteropEnvironment.isCI,
+                 "h2stress executable not found next to the test bundle (run `swift build --build-tests`)"),
+       .disabled(if: InteropEnvironment.skipWithoutH2load, "h2load not found (run scripts/setup.sh)"))
+struct BenchCommandTests {
+    @Test("overhead and 64k --side-by-side run and report their goals")
+    func overheadAndSideBySide() async throws {
+        let exe = try #require(InteropEnvironment.h2stressExecutable, "h2stress executable not found next to the test bundle")
+        let json = NSTemporaryDirectory() + "h2stress-bench-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let bench = try await ChildProcess.run(exe, [
+            "bench", "--scenarios", "overhead,64k", "--duration", "500ms", "--warmup", "200ms", "--repeats", "1",
+            "--connections", "2", "--streams", "10", "--side-by-side", "--json", json,
+        ], timeout: 120)
+        #expect(bench.status == 0, "\(bench)")
+        #expect(bench.stdout.contains("measurement overhead (stamps,timestamps,traces, checksum 1/16) ≤ 5% of CPU-s/GB:"), "\(bench)")
+        #expect(bench.stdout.contains("(median of 3 rounds, each on ÷ off"), "three rounds at least: \(bench)")
+        #expect(bench.stdout.contains("GET 64KiB, side by side:"), "\(bench)")
+
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let rows = try #require(root["rows"] as? [[String: Any]])
+        #expect(Set(rows.compactMap { $0["client"] as? String })
+                == ["h2stress (measurement on)", "h2stress (measurement off)", "h2stress", "h2load"])
+        #expect(rows.allSatisfy { ($0["failures"] as? Int) == 0 }, "\(rows)")
+        let notes = rows.flatMap { ($0["notes"] as? [String]) ?? [] }
+        #expect(notes.contains { $0.hasPrefix("checksum 1/16:") && $0.contains("stamps checked") }, "\(notes)")
+    }
+}
