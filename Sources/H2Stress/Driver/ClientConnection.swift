@@ -32,7 +32,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private var output = OutputBuffer(capacity: 64 * 1024)
     private var streams: [ActiveStream?] = []
     private var freeSlots: [Int] = []
-    private var slotByID: [Int32: Int] = [:]
+    private var slotByID = StreamSlotMap()
     private(set) var openStreams = 0
     private var goaway: (lastStreamID: Int32, errorCode: UInt32)?
     private var wantsWritable = false
@@ -181,7 +181,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
                 streams[i] = nil
             }
         }
-        slotByID.removeAll(keepingCapacity: true)
+        slotByID.removeAll()
         freeSlots = Array(streams.indices)
         openStreams = 0
         endConnectionZeroWindow(now: now)
@@ -215,7 +215,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
                 report(s, verdict: s.verifier.verdict(closure), now: now)
             }
         }
-        slotByID.removeAll(keepingCapacity: true)
+        slotByID.removeAll()
         freeSlots = Array(streams.indices)
         openStreams = 0
         endConnectionZeroWindow(now: now)
