@@ -75,7 +75,7 @@ struct ChecksumCoverageTests {
                                 file: "p.yaml", overrides: overrides)
     }
 
-    @Test func theProfileFieldDefaultsToOneInSixteenAndAcceptsAllNoneAndOneInN() throws {
+    @Test func theProfileFieldDefaultsToOneInSixtyFourAndAcceptsAllNoneAndOneInN() throws {
         #expect(try Self.load("").base.client.checksum == .default)
         #expect(try Self.load("client: {checksum: all}\n").base.client.checksum == .all)
         #expect(try Self.load("client: {checksum: none}\n").base.client.checksum == .none)

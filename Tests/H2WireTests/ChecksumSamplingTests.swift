@@ -17,7 +17,7 @@ private func bodyByte(_ bodies: [Int], index: Int, offset: Int) -> Int {
     for text in ["all", "none", "1/2", "1/16", "1/1000000"] {
         #expect(ChecksumSampling(text: text)?.description == text)
     }
-    #expect(ChecksumSampling(text: "1/16") == .default)
+    #expect(ChecksumSampling(text: "1/64") == .default)
     for bad in ["", "1/1", "1/0", "1/-4", "2/3", "1/abc", "1/1000001", "16", "ALL", "1/ 16"] {
         #expect(ChecksumSampling(text: bad) == nil, "\(bad)")
     }

@@ -14,7 +14,7 @@ public struct ClientSettings: Sendable, Hashable, Codable {
     /// Ask the embedded server to stamp each message (stream id, index, send time, checksum);
     /// default `true`.
     public var stamp: Bool
-    /// Which stamped bodies the driver sums in full (default one in 16; stamps and lengths are
+    /// Which stamped bodies the driver sums in full (default one in 64; stamps and lengths are
     /// checked on every message, and every body of a faulted stream is summed).
     public var checksum: ChecksumSampling
     /// Per-stream deadline, measured from the stream's start; on expiry the driver cancels the
