@@ -44,3 +44,13 @@ public struct Payload: Equatable, Sendable {
         }
     }
 }
+
+extension Optional where Wrapped == Payload {
+    /// A message's `payload` field, seen once more while decoding: protobuf merges every
+    /// occurrence of a message-typed field into one value (the first one starts from empty).
+    mutating func mergeField(_ bytes: UnsafeRawBufferPointer) throws(GRPCWireError) {
+        var payload = self ?? Payload()
+        try payload.merge(bytes)
+        self = payload
+    }
+}

@@ -42,9 +42,7 @@ extension PayloadResponse {
             switch field {
             case 1:
                 try reader.expect(wireType, is: .lengthDelimited, field: field)
-                var payload = result.payload ?? Payload()
-                try payload.merge(try reader.readLengthDelimited())
-                result.payload = payload
+                try result.payload.mergeField(try reader.readLengthDelimited())
             default:
                 try reader.skipField(wireType, field: field)
             }

@@ -52,9 +52,7 @@ public struct SimpleRequest: Equatable, Sendable {
                 result.responseSize = try reader.readInt32()
             case 3:
                 try reader.expect(wireType, is: .lengthDelimited, field: field)
-                var payload = result.payload ?? Payload()
-                try payload.merge(try reader.readLengthDelimited())
-                result.payload = payload
+                try result.payload.mergeField(try reader.readLengthDelimited())
             default:
                 try reader.skipField(wireType, field: field)
             }

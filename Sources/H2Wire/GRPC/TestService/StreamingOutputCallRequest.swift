@@ -58,9 +58,7 @@ public struct StreamingOutputCallRequest: Equatable, Sendable {
                 result.responseParameters.append(try ResponseParameters.decode(try reader.readLengthDelimited()))
             case 3:
                 try reader.expect(wireType, is: .lengthDelimited, field: field)
-                var payload = result.payload ?? Payload()
-                try payload.merge(try reader.readLengthDelimited())
-                result.payload = payload
+                try result.payload.mergeField(try reader.readLengthDelimited())
             default:
                 try reader.skipField(wireType, field: field)
             }
