@@ -147,13 +147,39 @@ final class BenchSession {
         return s
     }
 
+    /// The driver downloading `size`-byte bodies with the bench's connections, streams and
+    /// windows, after `warmup` ns.
+    private func downloadOptions(size: Int, warmup: UInt64) -> Driver.Options {
+        let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false)
+        return Driver.Options(
+            threads: 1, connections: command.connections, streamsPerConnection: command.streams, plans: [plan], weights: [1],
+            settings: clientSettings(), warmupNanoseconds: warmup, durationNanoseconds: command.duration.nanoseconds,
+            rxTimestamps: command.rxTimestamps)
+    }
+
+    /// Starts h2load on `server` with the same connections, streams, windows and frame size as
+    /// the driver (`--warm-up-time` only when `warmup`); stops the server if h2load cannot start.
+    private func startH2load(_ path: String, server: ServeProcess, size: Int, warmup: Bool) throws(BenchError) -> (ChildProcess, [String]) {
+        var arguments = [
+            "-t", "1", "-c", String(command.connections), "-m", String(command.streams),
+            "-D", "\(command.duration.nanoseconds / 1_000_000)ms",
+        ]
+        if warmup { arguments.append("--warm-up-time=\(command.warmup.nanoseconds / 1_000_000)ms") }
+        arguments += [
+            "-w", String(command.windowBits), "-W", String(command.connectionWindowBits), "-f", String(maxFrameSize),
+            "http://127.0.0.1:\(server.port)/bytes/\(size)",
+        ]
+        do {
+            return (try ChildProcess.spawn(executable: path, arguments: arguments), arguments)
+        } catch {
+            _ = server.stop()
+            throw error
+        }
+    }
+
     private func driverDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
         let server = try startTarget()
-        let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false)
-        let options = Driver.Options(
-            threads: 1, connections: command.connections, streamsPerConnection: command.streams, plans: [plan], weights: [1],
-            settings: clientSettings(), warmupNanoseconds: command.warmup.nanoseconds,
-            durationNanoseconds: command.duration.nanoseconds, rxTimestamps: command.rxTimestamps)
+        let options = downloadOptions(size: size, warmup: command.warmup.nanoseconds)
         ProcessUsage.resetPeakRSS()
         let before = ProcessUsage.current()
         let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
@@ -182,30 +208,13 @@ final class BenchSession {
     private func downloadSideBySideRound(size: Int) throws(BenchError) -> Double? {
         guard let h2loadPath else { return nil }
         let server = try startTarget()
-        let arguments = [
-            "-t", "1", "-c", String(command.connections), "-m", String(command.streams),
-            "-D", "\(command.duration.nanoseconds / 1_000_000)ms",
-            "-w", String(command.windowBits), "-W", String(command.connectionWindowBits), "-f", String(maxFrameSize),
-            "http://127.0.0.1:\(server.port)/bytes/\(size)",
-        ]
-        let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(executable: h2loadPath, arguments: arguments)
-        } catch {
-            _ = server.stop()
-            throw error
-        }
-        let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false)
-        let options = Driver.Options(
-            threads: 1, connections: command.connections, streamsPerConnection: command.streams, plans: [plan], weights: [1],
-            settings: clientSettings(), warmupNanoseconds: 0, durationNanoseconds: command.duration.nanoseconds,
-            rxTimestamps: command.rxTimestamps)
-        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let (child, _) = try startH2load(h2loadPath, server: server, size: size, warmup: false)
+        let result = Driver.run(downloadOptions(size: size, warmup: 0), target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
         let exit = child.wait(deadline: MonotonicClock.now() + command.duration.nanoseconds + 30_000_000_000)
         _ = server.stop()
         guard let summary = H2LoadSummary(output: child.outputText), summary.dataBytesWholeRun > 0,
               result.measurements.bytesReceived > 0 else {
-            errors.append("side-by-side round: h2load gave no summary (exit \(exit.exitCode.map(String.init) ?? "signal \(exit.signal ?? 0)"))")
+            errors.append("side-by-side round: h2load gave no summary (\(exit.statusText))")
             return nil
         }
         let ours = (result.userSeconds + result.systemSeconds) / (Double(result.measurements.bytesReceived) / 1e9)
@@ -216,26 +225,13 @@ final class BenchSession {
     private func h2loadDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
         guard let h2loadPath else { throw BenchError("h2load is not installed") }
         let server = try startTarget()
-        let arguments = [
-            "-t", "1", "-c", String(command.connections), "-m", String(command.streams),
-            "-D", "\(command.duration.nanoseconds / 1_000_000)ms",
-            "--warm-up-time=\(command.warmup.nanoseconds / 1_000_000)ms",
-            "-w", String(command.windowBits), "-W", String(command.connectionWindowBits), "-f", String(maxFrameSize),
-            "http://127.0.0.1:\(server.port)/bytes/\(size)",
-        ]
-        let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(executable: h2loadPath, arguments: arguments)
-        } catch {
-            _ = server.stop()
-            throw error
-        }
+        let (child, arguments) = try startH2load(h2loadPath, server: server, size: size, warmup: true)
         let bound = MonotonicClock.now() + command.warmup.nanoseconds + command.duration.nanoseconds + 30_000_000_000
         let exit = child.wait(deadline: bound)
         let served = server.stop()
         guard let summary = H2LoadSummary(output: child.outputText) else {
             let tail = child.outputText.split(separator: "\n").suffix(5).joined(separator: " / ")
-            throw BenchError("h2load gave no summary (exit \(exit.exitCode.map(String.init) ?? "signal \(exit.signal ?? 0)")\(exit.killedAfterDeadline ? ", killed after overrunning" : "")): \(tail)")
+            throw BenchError("h2load gave no summary (\(exit.statusText)\(exit.killedAfterDeadline ? ", killed after overrunning" : "")): \(tail)")
         }
         let seconds = command.duration.seconds
         let body = summary.bodyBytesMainDuration(maxFrameSize: maxFrameSize)
@@ -247,7 +243,7 @@ final class BenchSession {
             peakRSSBytes: exit.peakRSSBytes, serverCPUSeconds: served.exit.cpuSeconds,
             failures: summary.requestsFailed)
         if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
-        if !exit.succeeded { row.notes.append("h2load exit \(exit.exitCode.map(String.init) ?? "signal \(exit.signal ?? 0)")") }
+        if !exit.succeeded { row.notes.append("h2load \(exit.statusText)") }
         row.notes.append("h2load " + arguments.dropLast().joined(separator: " ") + " …/bytes/\(size)")
         return row
     }

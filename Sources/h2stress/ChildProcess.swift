@@ -32,6 +32,8 @@ final class ChildProcess {
         var cpuSeconds: Double { userSeconds + systemSeconds }
         /// Exited by itself with status 0.
         var succeeded: Bool { exitCode == 0 }
+        /// `exit 3` or `signal 9`.
+        var statusText: String { exitCode.map { "exit \($0)" } ?? "signal \(signal ?? 0)" }
     }
 
     /// The child's process id.
