@@ -3,9 +3,12 @@
 /// Certificate verification is on unless ``insecure`` is set: the peer's chain must lead to a
 /// CA in the system default store or in ``caFile``, and its certificate must name
 /// ``serverName`` (DNS name or IP address). ALPN always offers `h2` and requires it.
-public struct TLSClientConfig: Sendable, Hashable {
+///
+/// Also the profile's form of these options (`target: {url: "https://…", caFile: …, serverName: …,
+/// insecure: …}`), hence `Codable`.
+public struct TLSClientConfig: Sendable, Hashable, Codable {
     /// Name sent as SNI (when it is a DNS name) and checked against the certificate; nil: the
-    /// address connected to.
+    /// URL's host (``ExternalTargetLauncher`` fills it in).
     public var serverName: String?
     /// PEM file with extra trusted CA certificates (added to the system store).
     public var caFile: String?

@@ -50,10 +50,7 @@ struct RunCommand: ParsableCommand {
         case .url(let url, let tlsOptions):
             do {
                 // An https:// URL always speaks TLS; its options (when written) tune verification.
-                let tls = url.hasPrefix("https://")
-                    ? TLSClientConfig(serverName: tlsOptions?.serverName, caFile: tlsOptions?.caFile,
-                                      insecure: tlsOptions?.insecure ?? false)
-                    : nil
+                let tls = url.hasPrefix("https://") ? (tlsOptions ?? TLSClientConfig()) : nil
                 launcher = try ExternalTargetLauncher(url: url, tls: tls)
             } catch {
                 Terminal.error("profile `\(profile)`: \(error)")

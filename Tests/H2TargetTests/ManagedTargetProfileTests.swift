@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import H2Loop
 import H2Stress
 
 /// The `target` section's `command` and TLS forms, the placeholders, and how they are encoded.
@@ -35,11 +36,11 @@ struct ManagedTargetProfileTests {
 
     @Test func httpsTargetCarriesTLSOptions() throws {
         let loaded = try Self.load(#"{url: "https://api.example:8443", caFile: ca.pem, serverName: api.internal}"#)
-        #expect(loaded.base.target == .url("https://api.example:8443", tls: TargetTLSOptions(serverName: "api.internal", caFile: "ca.pem")))
+        #expect(loaded.base.target == .url("https://api.example:8443", tls: TLSClientConfig(serverName: "api.internal", caFile: "ca.pem")))
         let insecure = try Self.load(#"{url: "https://10.0.0.1:443", insecure: true}"#)
-        #expect(insecure.base.target == .url("https://10.0.0.1:443", tls: TargetTLSOptions(insecure: true)))
+        #expect(insecure.base.target == .url("https://10.0.0.1:443", tls: TLSClientConfig(insecure: true)))
         let plain = try Self.load(#"{url: "https://h:1"}"#)
-        #expect(plain.base.target == .url("https://h:1", tls: TargetTLSOptions()), "https always carries options: verification on by default")
+        #expect(plain.base.target == .url("https://h:1", tls: TLSClientConfig()), "https always carries options: verification on by default")
         #expect(try Self.load(#"{url: "h2c://h:1"}"#).base.target == .url("h2c://h:1", tls: nil))
     }
 
@@ -84,7 +85,7 @@ struct ManagedTargetProfileTests {
     @Test("run.json form: \"embedded\", {url, tls}, {command}; and back")
     func targetJSON() throws {
         let specs: [TargetSpec] = [
-            .embedded, .url("h2c://h:1"), .url("https://h:2", tls: TargetTLSOptions(caFile: "ca.pem")),
+            .embedded, .url("h2c://h:1"), .url("https://h:2", tls: TLSClientConfig(caFile: "ca.pem")),
             .command(ManagedTargetSpec(command: ["./s", "{port}"], env: ["A": "{threads}"])),
         ]
         let encoder = JSONEncoder()

@@ -1,3 +1,5 @@
+import H2Loop
+
 /// The `target` section: `embedded`, `{url: …}` (h2c or https with TLS options) or
 /// `{command: […], env: {…}, ready: {…}, stop: {…}}` (a managed target).
 extension ProfileDecoder {
@@ -37,7 +39,7 @@ extension ProfileDecoder {
                 }
                 return .url(url, tls: nil)
             }
-            var tls = TargetTLSOptions()
+            var tls = TLSClientConfig()
             if let value = target.value("serverName") {
                 let name = try string(value, target.path("serverName"))
                 guard !name.isEmpty, !name.contains(where: { $0 == " " || $0 == "/" || $0 == ":" }) else {

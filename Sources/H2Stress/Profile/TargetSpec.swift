@@ -1,9 +1,11 @@
+import H2Loop
+
 /// What the driver connects to.
 ///
 /// Written `target: embedded` (the in-process test server, the default),
 /// `target: {url: "h2c://127.0.0.1:50051"}` (an external HTTP/2 server over cleartext with
 /// prior knowledge), `target: {url: "https://host:443", caFile: ca.pem}` (HTTP/2 over TLS,
-/// see ``TargetTLSOptions``) or `target: {command: [...], ready: {port: N}}` (a process the
+/// see `TLSClientConfig`) or `target: {command: [...], ready: {port: N}}` (a process the
 /// harness starts for each cell, see ``ManagedTargetSpec``).
 ///
 /// Encoded in `run.json` as `"embedded"`, `{"url": "…", "tls": {…}}` or `{"command": {…}}`.
@@ -12,7 +14,7 @@ public enum TargetSpec: Sendable, Hashable, Codable {
     case embedded
     /// An external server: `h2c://host:port`, or `https://host:port` with its TLS options
     /// (`tls` is non-nil exactly when the scheme is `https`).
-    case url(String, tls: TargetTLSOptions? = nil)
+    case url(String, tls: TLSClientConfig? = nil)
     /// A managed target: a command started before each cell and stopped after it.
     case command(ManagedTargetSpec)
 
@@ -47,7 +49,7 @@ public enum TargetSpec: Sendable, Hashable, Codable {
         if let spec = try c.decodeIfPresent(ManagedTargetSpec.self, forKey: .command) {
             self = .command(spec)
         } else {
-            self = .url(try c.decode(String.self, forKey: .url), tls: try c.decodeIfPresent(TargetTLSOptions.self, forKey: .tls))
+            self = .url(try c.decode(String.self, forKey: .url), tls: try c.decodeIfPresent(TLSClientConfig.self, forKey: .tls))
         }
     }
 }
