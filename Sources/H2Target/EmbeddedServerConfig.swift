@@ -35,6 +35,11 @@ public struct ServerStats: Sendable {
     public var streamsFinished = 0
     /// DATA frame payload bytes sent (the figure the driver's byte count must equal).
     public var dataBytesSent = 0
+    /// gRPC calls that carried a valid `grpc-timeout` header.
+    public var grpcTimeoutsReceived = 0
+    /// gRPC calls the server ended with DEADLINE_EXCEEDED because their `grpc-timeout` expired
+    /// (not counted in ``streamsFinished``).
+    public var deadlinesExceeded = 0
     /// gRPC messages queued for sending.
     public var messagesQueued = 0
     /// Faults (`h2stress-fault`) the server performed; a refused stream counts once.
@@ -55,6 +60,8 @@ public struct ServerStats: Sendable {
         streamsFinished += o.streamsFinished
         dataBytesSent += o.dataBytesSent
         messagesQueued += o.messagesQueued
+        grpcTimeoutsReceived += o.grpcTimeoutsReceived
+        deadlinesExceeded += o.deadlinesExceeded
         faultsApplied += o.faultsApplied
         flowControl.merge(o.flowControl)
         tlsHandshakesFailed += o.tlsHandshakesFailed

@@ -35,9 +35,12 @@ public struct EmbeddedTargetLauncher: TargetLauncher {
             tls: serverTLS != nil ? clientTLS : nil,
             stop: {
                 let s = server.stop()
-                return TargetObservation(connectionsAccepted: s.connectionsAccepted, streamsStarted: s.streamsStarted,
-                                         streamsFinished: s.streamsFinished, dataBytesSent: s.dataBytesSent,
-                                         messagesQueued: s.messagesQueued, flowControl: s.flowControl)
+                var seen = TargetObservation(connectionsAccepted: s.connectionsAccepted, streamsStarted: s.streamsStarted,
+                                             streamsFinished: s.streamsFinished, dataBytesSent: s.dataBytesSent,
+                                             messagesQueued: s.messagesQueued, flowControl: s.flowControl)
+                seen.grpcTimeoutsReceived = s.grpcTimeoutsReceived
+                seen.deadlinesExceeded = s.deadlinesExceeded
+                return seen
             })
     }
 

@@ -228,6 +228,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         var grpc = false
         var stamp = false
         var faultText: String?
+        var timeout: GRPCTimeout?
         for h in headers {
             switch h.name {
             case ":path": path = h.value
@@ -235,11 +236,16 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             case "content-type": grpc = h.value.hasPrefix("application/grpc")
             case "h2stress-stamp": stamp = h.value == "1"
             case Fault.headerName: faultText = h.value
+            case "grpc-timeout": timeout = GRPCTimeout(parsing: h.value)
             default: break
             }
         }
         var s = ServerStream(id: stream, route: Self.route(method: method, path: path, grpc: grpc))
         s.stamp = stamp
+        if grpc, let timeout {
+            s.grpcTimeout = timeout
+            s.receivedAt = MonotonicClock.now()
+        }
         if let faultText { readFault(faultText, into: &s) }
         if s.fault?.kind == .refuse {
             session.resetStream(stream, errorCode: 7)   // REFUSED_STREAM
@@ -293,6 +299,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
                 if delayHeaders(&s, status: 200, headers: Self.grpcResponseHeaders) { return }
                 try session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
                 worker.stats.streamsStarted += 1
+                armDeadline(s)
                 streams[stream] = s
                 scheduleOrProduce(&s)
             case .unary:
@@ -306,6 +313,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
                 if delayHeaders(&s, status: 200, headers: Self.grpcResponseHeaders) { return }
                 try session.sendResponseHeaders(stream: stream, status: 200, headers: Self.grpcResponseHeaders)
                 worker.stats.streamsStarted += 1
+                armDeadline(s)
                 scheduleOrProduce(&s)
             case .bytes(let n):
                 s.remainingBytes = n
@@ -347,7 +355,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
 
     func streamClosed(stream: Int32, errorCode: UInt32) {
         endStreamStall(stream, now: MonotonicClock.now())
-        if let s = streams.removeValue(forKey: stream), s.finished, errorCode == 0 {
+        if let s = streams.removeValue(forKey: stream), s.finished, !s.deadlineExpired, errorCode == 0 {
             worker.stats.streamsFinished += 1
         }
         producing.remove(stream)
@@ -510,6 +518,11 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         worker.honourStallForTesting()
         guard !closed else { return }
         let id = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
+        if token & Self.deadlineTimerFlag != 0 {
+            deadlineExpired(id)
+            flush()
+            return
+        }
         if token & Self.headersTimerFlag != 0 {
             sendDelayedHeaders(id)
             flush()

@@ -47,6 +47,12 @@ struct ServerStream {
     var indexOffset: UInt32 = 0
     /// `delay`: the response HEADERS wait for a timer.
     var awaitingHeaders = false
+    /// The request's `grpc-timeout`, when it sent a valid one.
+    var grpcTimeout: GRPCTimeout?
+    /// Monotonic ns the request headers arrived (the server's deadline counts from here).
+    var receivedAt: UInt64 = 0
+    /// The `grpc-timeout` expired and the stream was ended with DEADLINE_EXCEEDED.
+    var deadlineExpired = false
     /// Response status and headers held back by `delay`.
     var delayedHeaders: (status: Int, fields: [HeaderField])?
 }

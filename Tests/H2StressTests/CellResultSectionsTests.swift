@@ -22,13 +22,13 @@ struct CellResultSectionsTests {
         return m
     }
 
-    @Test("the subscript covers all six metrics")
+    @Test("the subscript covers every metric")
     func subscriptCoversAll() {
         var m = CellMeasurements()
         for (offset, metric) in LatencyMetric.allCases.enumerated() {
             for _ in 0...offset { m[metric].record(nanoseconds: 1_000) }
         }
-        #expect(m.wakePoll.count == 4 && m.wakeDispatch.count == 5 && m.delivery.count == 6)
+        #expect(m.streamDuration.count == 2 && m.consumedDuration.count == 3 && m.delivery.count == 7)
         for (offset, metric) in LatencyMetric.allCases.enumerated() { #expect(m[metric].count == UInt64(offset + 1)) }
     }
 
@@ -39,7 +39,8 @@ struct CellResultSectionsTests {
         let cell = Self.cell(m)
         #expect(cell.wake == WakeAvailability(readsWithTimestamp: 300, readsWithoutTimestamp: 0))
         #expect(cell.wake.available && cell.wake.note == nil)
-        #expect(Set(cell.latency.keys) == Set(LatencyMetric.allCases.map(\.rawValue)))
+        #expect(Set(cell.latency.keys) == Set(LatencyMetric.alwaysReported.map(\.rawValue) + ["wakePoll", "wakeDispatch", "delivery"]),
+                "every recorded metric and the always-reported ones; consumedDuration recorded nothing")
         #expect(cell[.wakePoll].count == 200)
         #expect(cell[.wakeDispatch].max == 34.0)
         #expect(Set(cell.histograms.keys) == ["wakePoll", "wakeDispatch", "delivery"], "the three empty ones are not encoded")

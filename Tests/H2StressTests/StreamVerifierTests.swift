@@ -209,7 +209,11 @@ struct StreamVerifierTests {
             outcome: .goaway, detail: "GOAWAY (last-stream-id 5, code 0) after \(progress)", errorCode: 0))
         #expect(v.verdict(.connectionLost(reason: "peer closed the connection (EOF)")) == StreamVerdict(
             outcome: .connectionLost, detail: "peer closed the connection (EOF) after \(progress)", errorCode: nil))
-        #expect(v.verdict(.deadline) == StreamVerdict(outcome: .deadline, detail: "client deadline after \(progress)", errorCode: nil))
+        #expect(v.verdict(.deadline) == StreamVerdict(outcome: .deadline, detail: "client deadline after \(progress)", errorCode: nil,
+                                                      deadlineSource: .client))
+        #expect(v.verdict(.serverDeadline(errorCode: 8)) == StreamVerdict(
+            outcome: .deadline, detail: "server deadline: RST_STREAM code 8 after the deadline, after \(progress)", errorCode: 8,
+            deadlineSource: .server))
     }
 
     @Test func transportEndingsTakePrecedenceOverIntegrity() {
@@ -233,6 +237,24 @@ struct StreamVerifierTests {
             outcome: .statusError,
             detail: "grpc-status 13 after 10/10 messages, \(Self.serverStream.expectedBytes)/\(Self.serverStream.expectedBytes) bytes",
             errorCode: nil))
+    }
+
+    @Test("grpc-status 4 from the server is the outcome deadline (source server), not a status error")
+    func serverDeadlineExceededIsADeadline() {
+        var v = Self.started(Self.serverStream)
+        v.receive(SyntheticResponse.messages(for: Self.serverStream, streamID: Self.streamID, indices: [0, 1, 2]))
+        v.receiveGRPCTrailers(status: 4)
+        let verdict = v.verdict(Self.cleanClose)
+        #expect(verdict.outcome == .deadline)
+        #expect(verdict.deadlineSource == .server)
+        #expect(verdict.detail.hasPrefix("server deadline: grpc-status 4 (DEADLINE_EXCEEDED) after 3/10 messages"))
+        // The client's own timer gives the same outcome with the other source.
+        #expect(v.verdict(.deadline).outcome == .deadline && v.verdict(.deadline).deadlineSource == .client)
+        // Any other non-OK status stays a status error.
+        var other = Self.started(Self.serverStream)
+        other.receiveGRPCTrailers(status: 14)
+        #expect(other.verdict(Self.cleanClose).outcome == .statusError)
+        #expect(other.verdict(Self.cleanClose).deadlineSource == nil)
     }
 
     @Test func aTrailersOnlyErrorIsAStatusError() {

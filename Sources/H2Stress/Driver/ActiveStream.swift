@@ -33,6 +33,9 @@ final class ActiveStream {
     var zeroWindowSince: UInt64 = 0
     /// Total time this stream's receive window sat at zero, ns.
     var zeroWindowTotal: UInt64 = 0
+    /// Monotonic ns at which the consumer has taken (or would take) the last message that
+    /// arrived; set when the stream ends (``StreamConsumer/drainEnd(now:rng:)``), 0 before.
+    var consumedEnd: UInt64 = 0
 
     init(id: Int32, verifier: StreamVerifier, startTime: UInt64, submitTime: UInt64, measured: Bool) {
         self.id = id

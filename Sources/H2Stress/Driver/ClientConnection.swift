@@ -22,6 +22,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private let checksumSeed: UInt64
     /// `config.frameTrace`, read once: ``frame(_:)`` runs for every frame.
     private let tracesFrames: Bool
+    /// Stream credit follows the consumer but connection credit is returned as DATA arrives
+    /// (`windowUpdate: on-consume` with `connectionWindowUpdate: on-receive`), read once.
+    private let consumesConnectionOnReceipt: Bool
+    /// `grpc-timeout` is sent on gRPC streams (`client.sendGrpcTimeout` and a deadline).
+    private let sendsGrpcTimeout: Bool
     private(set) var state = State.idle
     private var socket = TCPSocket(fd: -1)
     /// The TLS engine over `socket` (nil for h2c). The I/O paths branch on it once per read
@@ -63,12 +68,17 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private static let connectTimeoutKind: UInt64 = 1
     private static let deadlineKind: UInt64 = 2
     private static let consumerKind: UInt64 = 3
+    /// HTTP/2 error code CANCEL.
+    private static let cancel: UInt32 = 8
 
     init(worker: DriverWorker, index: Int) {
         self.worker = worker
         self.index = index
         self.checksumSeed = MessageStamp.splitMix(worker.config.seed ^ UInt64(truncatingIfNeeded: index) << 32)
         self.tracesFrames = worker.config.frameTrace
+        self.consumesConnectionOnReceipt = worker.config.windowUpdate == .onConsume
+            && worker.config.connectionWindowUpdate == .onReceive
+        self.sendsGrpcTimeout = worker.config.sendGrpcTimeout && worker.config.deadline != nil
     }
 
     // MARK: Lifecycle
@@ -248,7 +258,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         do {
             id = try session.submitRequest(
                 method: plan.method, scheme: worker.scheme, authority: worker.config.authority, path: plan.path,
-                extraHeaders: plan.requestHeaders, body: plan.requestBody)
+                extraHeaders: plan.requestHeaders, body: plan.requestBody,
+                grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
         } catch {
             worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
             return
@@ -281,6 +292,15 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: timerToken(Self.deadlineKind, stream: id))
         }
         worker.streamStarted(measured: measured, slow: stream.slow)
+    }
+
+    /// The `grpc-timeout` to send: what is left of the deadline at submission (open loop
+    /// counts the deadline from the intended start), as a gRPC client computes it.
+    @inline(__always)
+    private func grpcTimeout(_ plan: StreamPlan, now: UInt64, intendedStart: UInt64) -> GRPCTimeout? {
+        guard sendsGrpcTimeout, plan.framing == .grpc, let deadline = worker.config.deadline else { return nil }
+        let late = now > intendedStart ? now &- intendedStart : 0
+        return GRPCTimeout(nanoseconds: deadline > late ? deadline &- late : 0)
     }
 
     private func finish(_ id: Int32, closure: StreamClosure) {
@@ -536,6 +556,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     /// Closes a stream's running figures at its end: the zero-window time so far, and a
     /// consumer delay still running (counted up to `now`).
     private func streamOver(_ s: ActiveStream, now: UInt64) {
+        s.consumedEnd = s.consumer?.drainEnd(now: now, rng: &worker.consumerRNG) ?? now
         s.consumer?.end(now: now)
         if s.zeroWindowSince != 0 {
             s.zeroWindowTotal &+= now &- s.zeroWindowSince
@@ -567,7 +588,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         guard s.consumer != nil else { return }
         let (credit, wakeAt) = s.consumer!.advance(now: now, rng: &worker.consumerRNG)
         if credit > 0 && worker.config.windowUpdate == .onConsume {
-            session?.consume(stream: s.id, bytes: credit)
+            if consumesConnectionOnReceipt {
+                session?.consumeStream(s.id, bytes: credit)
+            } else {
+                session?.consume(stream: s.id, bytes: credit)
+            }
             trackStreamWindow(s, now: now)
         }
         if let wakeAt {
@@ -607,7 +632,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
             }
         case Self.deadlineKind:
             guard state == .open, slotByID[id] != nil else { return }
-            session?.resetStream(id, errorCode: 8)   // CANCEL
+            session?.resetStream(id, errorCode: Self.cancel)
             finish(id, closure: .deadline)
             afterIO()
         case Self.consumerKind:
@@ -641,6 +666,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     func responseData(stream: Int32, bytes: UnsafeRawBufferPointer, endStream: Bool) {
         let measuring = worker.isMeasuring
         if measuring { worker.dataReceived(bytes: bytes.count) }
+        // Connection credit on receipt, whatever happens to the stream (grpc-go's transport).
+        if consumesConnectionOnReceipt { session?.consumeConnection(bytes: bytes.count) }
         guard let slot = slotByID[stream] else { return }
         let s = streams[slot]!
         s.consumer?.received(bytes: bytes.count)
@@ -692,6 +719,10 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         let closure: StreamClosure
         if let g = goaway, stream > g.lastStreamID {
             closure = .goaway(lastStreamID: g.lastStreamID, errorCode: g.errorCode)
+        } else if errorCode == Self.cancel, streams[slot]!.resetByPeer, let deadline = worker.config.deadline,
+                  MonotonicClock.now() >= streams[slot]!.startTime &+ deadline {
+            // The server's copy of the deadline (grpc-timeout) fired before ours: same outcome.
+            closure = .serverDeadline(errorCode: errorCode)
         } else {
             closure = .closed(errorCode: errorCode, resetByPeer: streams[slot]!.resetByPeer)
         }

@@ -47,11 +47,15 @@ public enum Driver {
         public var totalStreams: Int?
         public var seed: UInt64
         public var rxTimestamps: Bool
-        /// Receive-window credit policy and the on-consume pending-message rule.
+        /// Receive-window credit policy (stream level, then connection level) and the
+        /// on-consume pending-message rule.
         public var windowUpdate: WindowUpdatePolicy = .onReceive
+        public var connectionWindowUpdate: WindowUpdatePolicy = .onReceive
         public var pendingMessageCredit: PendingMessageCredit = .grant
         /// Per-stream deadline (ns), connect timeout (ns).
         public var deadline: UInt64?
+        /// Send the remaining deadline as `grpc-timeout` on gRPC streams.
+        public var sendGrpcTimeout = true
         public var connectTimeout: UInt64 = 5_000_000_000
         /// TLS to the target (see `WorkerConfig.tls`); nil: h2c.
         public var tls: TLSClientConfig?

@@ -41,6 +41,8 @@ final class DriverWorker: TimerHandler {
     /// `faultedPlans[plan][fault]`: each mix plan with each fault's request header.
     private let faultedPlans: [[StreamPlan]]
     private let totalWeight: Int
+    /// Cells with a consumer model record ``LatencyMetric/consumedDuration`` for every stream.
+    private let recordsConsumedDuration: Bool
     private var measuredStarted = 0
     private var measuredFinished = 0
     private var stopping = false
@@ -79,6 +81,7 @@ final class DriverWorker: TimerHandler {
         self.faultRNG = SplitMix64(seed: config.seed ^ 0xFA17_FA17_FA17_FA17)
         self.faultedPlans = config.faults.isEmpty ? [] : config.plans.map { plan in config.faults.map { plan.withFault($0.fault) } }
         self.totalWeight = config.weights.reduce(0, +)
+        self.recordsConsumedDuration = !config.consumers.isEmpty || config.windowUpdate == .onConsume
         self.period = config.rate.map { UInt64(max(1, (1e9 / $0).rounded())) } ?? 0
         if let rate = config.rate { measurements.openLoop = OpenLoopMeasurements(requestedRate: rate) }
         if let plan = config.plans.first(where: { $0.stamped }) {
@@ -208,6 +211,10 @@ final class DriverWorker: TimerHandler {
                                        default: OutcomeCounts()][verdict.outcome] += 1
         }
         measurements.streamDuration.record(nanoseconds: now &- stream.startTime)
+        if recordsConsumedDuration {
+            measurements.consumedDuration.record(nanoseconds: max(now, stream.consumedEnd) &- stream.startTime)
+        }
+        if verdict.deadlineSource == .server { measurements.serverDeadlines += 1 }
         measurements.checksum.add(stream.verifier)
         // Open loop: also the uncorrected figure (from the actual submission), to show what the
         // coordinated-omission correction adds.
@@ -225,7 +232,8 @@ final class DriverWorker: TimerHandler {
                 messagesReceived: v.messagesReceived, messagesPlanned: v.plan.expectedMessages,
                 bytesReceived: v.bytesReceived, bytesPlanned: v.plan.expectedBytes,
                 errorCode: verdict.errorCode, grpcStatus: v.grpcStatus, httpStatus: v.httpStatus,
-                detail: verdict.detail, fault: v.plan.faultKey))
+                detail: verdict.detail, fault: v.plan.faultKey, messagesTaken: stream.consumer?.taken,
+                deadlineSource: verdict.deadlineSource))
         }
         if let quota = config.streamQuota, measuredFinished >= quota { loop.stop() }
     }

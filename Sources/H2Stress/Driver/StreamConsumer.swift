@@ -98,6 +98,22 @@ struct StreamConsumer {
     /// Messages complete and waiting to be taken.
     var backlog: Int { pendingEnds.count - pendingHead }
 
+    /// When the consumer, going on after the stream ended at `now` (trailers arrived, or the
+    /// stream failed), would take the last message that had arrived: a gRPC application keeps
+    /// calling `Recv()` on its buffered messages after the transport is done. Each message
+    /// still waiting is taken once the consumer is free, followed by a freshly drawn delay.
+    /// `now` itself when nothing is waiting. Call before ``end(now:)``; changes nothing but `rng`.
+    func drainEnd<G: RandomNumberGenerator>(now: UInt64, rng: inout G) -> UInt64 {
+        guard pendingHead < pendingEnds.count else { return now }
+        var free = max(busyUntil, now)
+        var lastTake = now
+        for index in pendingHead..<pendingSizes.count {
+            lastTake = free
+            if let delay { free &+= delay.sample(bytes: pendingSizes[index], using: &rng) }
+        }
+        return lastTake
+    }
+
     /// The stream ended at `now`: the consumer stops. A delay still running counts only up to
     /// `now`, and messages still waiting are not taken, so ``delayTotal`` is the time the
     /// consumer really spent delaying while its stream was open.

@@ -11,6 +11,19 @@ public enum StreamClosure: Sendable, Equatable {
     case connectionLost(reason: String)
     /// The client's own deadline fired first.
     case deadline
+    /// The peer reset the stream with `errorCode` (CANCEL) once the stream's deadline had
+    /// passed: the server's `grpc-timeout` timer won the race against the client's.
+    case serverDeadline(errorCode: UInt32)
+}
+
+/// Which side's timer ended a stream whose outcome is ``StreamOutcome/deadline``: both run by
+/// design (the client's `client.deadline`, the server's copy of it from `grpc-timeout`), and
+/// the outcome must not depend on which fired first.
+public enum DeadlineSource: String, Sendable, Codable, Equatable {
+    /// The driver's own timer: it sent RST_STREAM(CANCEL).
+    case client
+    /// The server: `grpc-status: 4` (DEADLINE_EXCEEDED), or RST_STREAM(CANCEL) after the deadline.
+    case server
 }
 
 /// The verdict on one finished stream.
@@ -21,6 +34,8 @@ public struct StreamVerdict: Sendable, Equatable {
     public var detail: String
     /// RST_STREAM / GOAWAY error code, when one was involved.
     public var errorCode: UInt32?
+    /// For ``StreamOutcome/deadline``: whose timer ended the stream.
+    public var deadlineSource: DeadlineSource? = nil
 }
 
 /// Compares what arrived on one stream with its ``StreamPlan`` and gives the stream exactly
@@ -198,7 +213,11 @@ public struct StreamVerifier {
         let progress = progressText
         switch closure {
         case .deadline:
-            return StreamVerdict(outcome: .deadline, detail: "client deadline after \(progress)", errorCode: nil)
+            return StreamVerdict(outcome: .deadline, detail: "client deadline after \(progress)", errorCode: nil,
+                                 deadlineSource: .client)
+        case .serverDeadline(let code):
+            return StreamVerdict(outcome: .deadline, detail: "server deadline: RST_STREAM code \(code) after the deadline, after \(progress)",
+                                 errorCode: code, deadlineSource: .server)
         case .connectionLost(let reason):
             return StreamVerdict(outcome: .connectionLost, detail: "\(reason) after \(progress)", errorCode: nil)
         case .goaway(let last, let code):
@@ -221,6 +240,8 @@ public struct StreamVerifier {
 
     /// HTTP/2 PROTOCOL_ERROR.
     static let protocolError: UInt32 = 1
+    /// gRPC status DEADLINE_EXCEEDED: the server's copy of the deadline (`grpc-timeout`) expired.
+    static let grpcDeadlineExceeded = 4
 
     /// nghttp2 enforces `content-length` on the client: END_STREAM after fewer body bytes does
     /// not reach the application as END_STREAM; nghttp2 resets the stream itself with
@@ -253,6 +274,10 @@ public struct StreamVerifier {
                 return StreamVerdict(outcome: .truncated, detail: "END_STREAM after \(progress)", errorCode: nil)
             }
         case .grpc:
+            if grpcStatus == Self.grpcDeadlineExceeded {
+                return StreamVerdict(outcome: .deadline, detail: "server deadline: grpc-status 4 (DEADLINE_EXCEEDED) after \(progress)",
+                                     errorCode: nil, deadlineSource: .server)
+            }
             if let g = grpcStatus, g != 0 {
                 return StreamVerdict(outcome: .statusError, detail: "grpc-status \(g) after \(progress)", errorCode: nil)
             }

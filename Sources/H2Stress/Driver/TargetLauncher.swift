@@ -38,6 +38,10 @@ public struct TargetObservation: Sendable {
     /// DATA payload bytes the target sent.
     public var dataBytesSent: Int
     public var messagesQueued: Int
+    /// gRPC calls that arrived with `grpc-timeout`, and those the target ended with
+    /// DEADLINE_EXCEEDED when it expired (embedded server).
+    public var grpcTimeoutsReceived = 0
+    public var deadlinesExceeded = 0
     /// The target's flow-control stall episodes (embedded server).
     public var flowControl: ServerFlowControl?
     /// A managed target's process figures; when set, the counters above are not known (0).

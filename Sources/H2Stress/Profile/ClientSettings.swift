@@ -21,8 +21,16 @@ public struct ClientSettings: Sendable, Hashable, Codable {
     /// stream with RST_STREAM(CANCEL) and records outcome `deadline`. `nil` (the default): none.
     /// When set, > 0 and ≤ 1h.
     public var deadline: TimeSpan?
-    /// When receive-window credit is returned (default `.onReceive`).
+    /// When *stream*-level receive-window credit is returned (default `.onReceive`).
     public var windowUpdate: WindowUpdatePolicy
+    /// When *connection*-level receive-window credit is returned (default `.onReceive`, grpc-go's
+    /// behaviour: connection credit follows receipt even when stream credit follows the
+    /// application's reads). `.onConsume` ties both to the consumer (valid only with
+    /// `windowUpdate == .onConsume`).
+    public var connectionWindowUpdate: WindowUpdatePolicy
+    /// Send the stream's remaining ``deadline`` as a `grpc-timeout` request header on gRPC
+    /// streams, as a real gRPC client does (default `true`; no effect without a deadline).
+    public var sendGrpcTimeout: Bool
     /// Credit for a partly received message the consumer is waiting for; only meaningful with
     /// `windowUpdate == .onConsume` (default `.grant`).
     public var pendingMessageCredit: PendingMessageCredit
@@ -41,6 +49,8 @@ public struct ClientSettings: Sendable, Hashable, Codable {
         checksum: ChecksumSampling = .default,
         deadline: TimeSpan? = nil,
         windowUpdate: WindowUpdatePolicy = .onReceive,
+        connectionWindowUpdate: WindowUpdatePolicy = .onReceive,
+        sendGrpcTimeout: Bool = true,
         pendingMessageCredit: PendingMessageCredit = .grant,
         connectTimeout: TimeSpan = .seconds(5),
         keepalive: KeepaliveSpec? = nil
@@ -54,6 +64,8 @@ public struct ClientSettings: Sendable, Hashable, Codable {
         self.checksum = checksum
         self.deadline = deadline
         self.windowUpdate = windowUpdate
+        self.connectionWindowUpdate = connectionWindowUpdate
+        self.sendGrpcTimeout = sendGrpcTimeout
         self.pendingMessageCredit = pendingMessageCredit
         self.connectTimeout = connectTimeout
     }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Stream behaviour on the client side: `client.deadline`, `client.windowUpdate`,
-/// `client.pendingMessageCredit`, `client.connectTimeout`, the `consumers` list and `rate`.
+/// Stream behaviour on the client side: `client.deadline`, `client.sendGrpcTimeout`,
+/// `client.windowUpdate`, `client.connectionWindowUpdate`, `client.pendingMessageCredit`, `client.connectTimeout`, the `consumers` list and `rate`.
 extension ProfileDecoder {
     static let delayKinds = ["fixed", "uniform", "exponential", "perByte"]
     static let delayForms = "`50ms`, `{uniform: [10ms, 100ms]}`, `{exponential: 20ms}` or `{perByte: 1MB/s}`"
@@ -34,6 +34,17 @@ extension ProfileDecoder {
         }
         if let value = spec.value("windowUpdate") {
             settings.windowUpdate = try choice(value, spec.path("windowUpdate"), [WindowUpdatePolicy.onReceive, .onConsume])
+        }
+        if let value = spec.value("connectionWindowUpdate") {
+            let field = spec.path("connectionWindowUpdate")
+            settings.connectionWindowUpdate = try choice(value, field, [WindowUpdatePolicy.onReceive, .onConsume])
+            if settings.connectionWindowUpdate == .onConsume && settings.windowUpdate != .onConsume {
+                let given = spec.value("windowUpdate") == nil ? " (the default)" : ""
+                throw fail(value.origin, field, "`\(field): on-consume` ties connection credit to the consumer, but `\(spec.path("windowUpdate"))` is `on-receive`\(given), so no consumer returns credit; add `windowUpdate: on-consume` to `\(spec.path)`, or remove `connectionWindowUpdate`")
+            }
+        }
+        if let value = spec.value("sendGrpcTimeout") {
+            settings.sendGrpcTimeout = try bool(value, spec.path("sendGrpcTimeout"))
         }
         if let value = spec.value("pendingMessageCredit") {
             let field = spec.path("pendingMessageCredit")

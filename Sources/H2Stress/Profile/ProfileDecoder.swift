@@ -28,12 +28,14 @@ struct ProfileDecoder {
     ]
     static let clientKeys = [
         "streamWindow", "connectionWindow", "maxFrameSize", "headerTableSize", "stamp", "checksum",
-        "deadline", "windowUpdate", "pendingMessageCredit", "connectTimeout", "keepalive",
+        "deadline", "windowUpdate", "connectionWindowUpdate", "pendingMessageCredit", "connectTimeout", "keepalive",
+        "sendGrpcTimeout",
     ]
     /// Where fields that are easy to put in the wrong place belong: field → section (`""` is
     /// the top level). Used when an unknown key has no close spelling in its own mapping.
     static let fieldHomes = [
-        "deadline": "client", "windowUpdate": "client", "pendingMessageCredit": "client", "connectTimeout": "client",
+        "deadline": "client", "windowUpdate": "client", "connectionWindowUpdate": "client",
+        "pendingMessageCredit": "client", "connectTimeout": "client", "sendGrpcTimeout": "client",
         "keepalive": "client", "consumers": "", "faults": "", "rate": "",
     ]
     static let kindKeys = ["grpc.serverStream", "grpc.unary", "http.get"]

@@ -7,7 +7,7 @@ import H2Wire
 ///
 /// Invariants: ``failures`` holds at most ``failureCap`` records and ``failuresDropped`` counts the
 /// rest; likewise ``connectionErrors`` and ``connectionErrorsDropped`` with ``connectionErrorCap``.
-/// The hot path should record into the stored histograms (``ttfb``, ``streamDuration``,
+/// The hot path should record into the stored histograms (``ttfb``, ``streamDuration``, ``consumedDuration``,
 /// ``messageGap``, ``wakePoll``, ``wakeDispatch``, ``delivery``) or through the subscript, which mutates
 /// in place without copying. Each histogram allocates ≈ 270 KB once, at ``init()``.
 public struct CellMeasurements: Sendable {
@@ -28,6 +28,8 @@ public struct CellMeasurements: Sendable {
     public var ttfb = LatencyHistogram()
     /// Stream duration, ns.
     public var streamDuration = LatencyHistogram()
+    /// Consumed stream duration, ns (``LatencyMetric/consumedDuration``).
+    public var consumedDuration = LatencyHistogram()
     /// Inter-message gap, ns.
     public var messageGap = LatencyHistogram()
     /// Wake latency, poll part, ns (``LatencyMetric/wakePoll``).
@@ -52,6 +54,9 @@ public struct CellMeasurements: Sendable {
     public var consumerDelayNanos: UInt64 = 0
     /// Streams that were given a slow consumer.
     public var slowStreams = 0
+    /// Streams with outcome `deadline` that the server ended (``DeadlineSource/server``); the
+    /// rest of `outcomes.deadline` were ended by the driver's own timer.
+    public var serverDeadlines = 0
     /// Frame traces of abnormal streams' connections (at most ``FrameTraceDump/capPerCell``);
     /// written to `frames/`, not to `run.json`.
     public var frameTraces: [FrameTraceDump] = []
@@ -76,7 +81,7 @@ public struct CellMeasurements: Sendable {
     /// ``faultOutcomes`` key prefix of clean streams ended by another stream's connection-level fault.
     public static let collateralPrefix = "collateral of "
 
-    /// Empty measurements (allocates the six histograms, the flow-control one and the series' current second).
+    /// Empty measurements (allocates the seven histograms, the flow-control one and the series' current second).
     public init() {}
 
     /// The histogram of one metric; mutation happens in place (no copy of the histogram).
@@ -85,6 +90,7 @@ public struct CellMeasurements: Sendable {
             switch metric {
             case .ttfb: return ttfb
             case .streamDuration: return streamDuration
+            case .consumedDuration: return consumedDuration
             case .messageGap: return messageGap
             case .wakePoll: return wakePoll
             case .wakeDispatch: return wakeDispatch
@@ -95,6 +101,7 @@ public struct CellMeasurements: Sendable {
             switch metric {
             case .ttfb: yield &ttfb
             case .streamDuration: yield &streamDuration
+            case .consumedDuration: yield &consumedDuration
             case .messageGap: yield &messageGap
             case .wakePoll: yield &wakePoll
             case .wakeDispatch: yield &wakeDispatch
@@ -132,6 +139,8 @@ public struct CellMeasurements: Sendable {
         streamsStarted += other.streamsStarted
         ttfb.merge(other.ttfb)
         streamDuration.merge(other.streamDuration)
+        consumedDuration.merge(other.consumedDuration)
+        serverDeadlines += other.serverDeadlines
         messageGap.merge(other.messageGap)
         wakePoll.merge(other.wakePoll)
         wakeDispatch.merge(other.wakeDispatch)

@@ -3,7 +3,7 @@
 extension CellResult {
     enum CodingKeys: String, CodingKey {
         case index, id, threads, serverThreads, variant, `repeat`, durationSeconds, streams, throughput, latency
-        case wake, histograms, flowControl, series, openLoop, consumers, checksum
+        case wake, histograms, flowControl, series, openLoop, consumers, deadlines, checksum
         case cpu, peakRSSBytes, bytesReceived, messagesReceived, streamsStarted, connectionsOpened, connectionErrors
         case failures, failuresDropped, faults, notes, target
     }
@@ -37,6 +37,7 @@ extension CellResult {
         openLoop = try c.decodeIfPresent(OpenLoopResult.self, forKey: .openLoop)
         consumers = try c.decodeIfPresent(ConsumerResult.self, forKey: .consumers)
             ?? ConsumerResult(delayNanoseconds: 0, slowStreams: 0)
+        deadlines = try c.decodeIfPresent(DeadlineSources.self, forKey: .deadlines)
         checksum = try c.decodeIfPresent(ChecksumCoverage.self, forKey: .checksum)
         cpu = try c.decode(CPUUsage.self, forKey: .cpu)
         peakRSSBytes = try c.decode(UInt64.self, forKey: .peakRSSBytes)

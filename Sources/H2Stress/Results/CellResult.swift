@@ -45,6 +45,8 @@ public struct CellResult: Sendable, Codable {
     public var openLoop: OpenLoopResult?
     /// Slow-consumer figures.
     public var consumers: ConsumerResult
+    /// Whose timer ended the `deadline` streams; absent when no stream ended `deadline`.
+    public var deadlines: DeadlineSources?
     /// Stamp and checksum coverage; absent when no stamped message arrived.
     public var checksum: ChecksumCoverage?
     /// The driver's CPU time during the cell.
@@ -126,6 +128,9 @@ public struct CellResult: Sendable, Codable {
             OpenLoopResult($0, streamsStarted: measurements.streamsStarted, durationSeconds: duration)
         }
         self.consumers = ConsumerResult(delayNanoseconds: measurements.consumerDelayNanos, slowStreams: measurements.slowStreams)
+        self.deadlines = measurements.outcomes.deadline > 0
+            ? DeadlineSources(client: measurements.outcomes.deadline - measurements.serverDeadlines, server: measurements.serverDeadlines)
+            : nil
         self.checksum = measurements.checksum.messagesStampChecked > 0 ? measurements.checksum : nil
         self.cpu = CPUUsage(
             userSeconds: cpu.userSeconds.isFinite ? cpu.userSeconds : 0,

@@ -10,6 +10,12 @@ public enum LatencyMetric: String, Sendable, Codable, CaseIterable {
     case ttfb
     /// Stream duration: from submitting the request's HEADERS to the stream's outcome being decided.
     case streamDuration
+    /// Consumed stream duration: from submitting the request's HEADERS until the stream's consumer has taken
+    /// the last message that arrived. A slow consumer keeps taking buffered messages after the transport is done
+    /// (trailers arrived), as a gRPC application does, so this is the figure comparable to a gRPC client's call
+    /// duration; equal to ``streamDuration`` for a stream whose consumer kept up. Recorded only in cells with a
+    /// consumer model (`consumers` or `windowUpdate: on-consume`).
+    case consumedDuration
     /// Inter-message gap: time between two consecutive complete messages (or DATA frames for plain HTTP) of one stream.
     case messageGap
     /// Wake latency, poll part: the time the worker thread ran the first `recvmsg` of a wake minus the kernel's

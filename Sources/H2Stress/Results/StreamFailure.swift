@@ -8,8 +8,13 @@ public struct StreamFailure: Sendable, Codable, Equatable {
     public var connection: Int
     /// HTTP/2 stream id on that connection.
     public var streamID: Int32
-    /// Complete messages received (plain HTTP: DATA frames).
+    /// Complete messages that *arrived* on the stream (plain HTTP: DATA frames). A grpc-go
+    /// application drains the messages already buffered before it sees the error, so this is
+    /// the count its `Recv()` loop would have returned.
     public var messagesReceived: Int
+    /// Messages the stream's consumer had *taken* when the stream ended (absent for streams
+    /// without a consumer model: those take every message as it arrives).
+    public var messagesTaken: Int?
     /// Messages the plan expected.
     public var messagesPlanned: Int
     /// DATA payload bytes received.
@@ -26,13 +31,19 @@ public struct StreamFailure: Sendable, Codable, Equatable {
     public var detail: String
     /// The fault the stream asked the embedded target for (`h2stress-fault` header text), if any.
     public var fault: String?
+    /// For outcome `deadline`: `client` (the driver's timer) or `server` (`grpc-status: 4`, or
+    /// RST_STREAM(CANCEL) after the deadline).
+    public var deadlineSource: DeadlineSource?
 
     /// Creates a failure record.
     public init(
         outcome: StreamOutcome, kind: String, connection: Int, streamID: Int32,
         messagesReceived: Int, messagesPlanned: Int, bytesReceived: Int, bytesPlanned: Int,
-        errorCode: UInt32? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String, fault: String? = nil
+        errorCode: UInt32? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String, fault: String? = nil,
+        messagesTaken: Int? = nil, deadlineSource: DeadlineSource? = nil
     ) {
+        self.messagesTaken = messagesTaken
+        self.deadlineSource = deadlineSource
         self.outcome = outcome
         self.kind = kind
         self.connection = connection

@@ -89,6 +89,8 @@ public final class Runner {
             warmupNanoseconds: profile.warmup.nanoseconds, durationNanoseconds: profile.duration.nanoseconds,
             totalStreams: totalStreams ?? profile.totalStreams, seed: profile.seed &+ UInt64(cell.index), rxTimestamps: true)
         options.windowUpdate = profile.client.windowUpdate
+        options.connectionWindowUpdate = profile.client.connectionWindowUpdate
+        options.sendGrpcTimeout = profile.client.sendGrpcTimeout
         options.pendingMessageCredit = profile.client.pendingMessageCredit
         options.deadline = profile.client.deadline?.nanoseconds
         options.connectTimeout = profile.client.connectTimeout.nanoseconds
@@ -108,7 +110,9 @@ public final class Runner {
             }
             notes.append(Self.processNote(process))
         } else if let seen {
-            notes.append("target: \(seen.connectionsAccepted) connections, \(seen.streamsFinished) responses finished, \(seen.dataBytesSent) DATA bytes sent")
+            let deadlines = seen.grpcTimeoutsReceived > 0
+                ? ", \(seen.grpcTimeoutsReceived) calls with grpc-timeout (\(seen.deadlinesExceeded) ended DEADLINE_EXCEEDED by the server)" : ""
+            notes.append("target: \(seen.connectionsAccepted) connections, \(seen.streamsFinished) responses finished, \(seen.dataBytesSent) DATA bytes sent\(deadlines)")
         }
         if control.isInterrupted { notes.append("interrupted: measured \(String(format: "%.2f", driven.measuredSeconds)) s") }
         if !driven.measurements.frameTraces.isEmpty || driven.measurements.frameTracesLeftOut > 0 {

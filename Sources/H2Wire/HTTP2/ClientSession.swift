@@ -52,17 +52,20 @@ public final class ClientSession {
     /// END_STREAM goes on HEADERS when it is empty. Returns the stream id.
     ///
     /// `method` and `scheme` are referenced, not copied; `authority`, `path` and
-    /// `extraHeaders` (lowercase names) are packed into one reused buffer.
+    /// `extraHeaders` (lowercase names) are packed into one reused buffer. `grpcTimeout`, when
+    /// given, is written as the `grpc-timeout` field (no allocation).
     public func submitRequest(method: StaticString, scheme: StaticString, authority: String, path: String,
-                              extraHeaders: [HeaderField], body: [UInt8]) throws(HTTP2Error) -> Int32 {
+                              extraHeaders: [HeaderField], body: [UInt8],
+                              grpcTimeout: GRPCTimeout? = nil) throws(HTTP2Error) -> Int32 {
         let block = headerBlock
-        block.begin(fieldCount: 4 + extraHeaders.count,
+        block.begin(fieldCount: 5 + extraHeaders.count,
                     dynamicBytes: authority.utf8.count + path.utf8.count + HeaderBlockBuilder.dynamicByteCount(extraHeaders))
         block.addStatic(name: ":method", value: method)
         block.addStatic(name: ":scheme", value: scheme)
         block.add(name: ":authority", value: authority)
         block.add(name: ":path", value: path)
         block.add(extraHeaders)
+        if let grpcTimeout { block.add(name: "grpc-timeout", decimal: grpcTimeout.value, suffix: grpcTimeout.unit) }
 
         let streamID: Int32
         if body.isEmpty {
@@ -74,6 +77,20 @@ public final class ClientSession {
         if streamID < 0 { throw HTTP2Error(libraryCode: streamID, operation: "nghttp2_submit_request") }
         streams[streamID] = ClientStream(body: body)
         return streamID
+    }
+
+    /// Returns `bytes` of receive-window credit on `stream` only (`nghttp2_session_consume_stream`);
+    /// only meaningful with `autoWindowUpdate == false`.
+    public func consumeStream(_ stream: Int32, bytes: Int) {
+        guard bytes > 0 else { return }
+        _ = nghttp2_session_consume_stream(session, stream, bytes)
+    }
+
+    /// Returns `bytes` of receive-window credit on the connection only
+    /// (`nghttp2_session_consume_connection`); only meaningful with `autoWindowUpdate == false`.
+    public func consumeConnection(bytes: Int) {
+        guard bytes > 0 else { return }
+        _ = nghttp2_session_consume_connection(session, bytes)
     }
 
     /// Queues RST_STREAM for `stream` (e.g. CANCEL = 8). Unknown or closed streams are ignored.

@@ -76,22 +76,25 @@ final class HeaderBlockBuilder {
         append(namePointer, nameLength, valuePointer, valueLength, flags: nameFlag)
     }
 
-    /// Adds a field with a static name and a decimal value (e.g. `:status`).
-    func add(name: StaticString, decimal: Int) {
+    /// Adds a field with a static name and a decimal value (e.g. `:status`), optionally
+    /// followed by one `suffix` byte (e.g. the unit of `grpc-timeout`).
+    func add(name: StaticString, decimal: Int, suffix: UInt8? = nil) {
         precondition(decimal >= 0, "BUG DETECTED: negative header value \(decimal)")
         let (namePointer, nameLength, nameFlag) = staticBytes(name, flag: noCopyName)
         var digits = 0
         var rest = decimal
         repeat { digits += 1; rest /= 10 } while rest > 0
-        precondition(used + digits <= reservedBytes, "BUG DETECTED: header bytes not reserved")
+        let length = digits + (suffix == nil ? 0 : 1)
+        precondition(used + length <= reservedBytes, "BUG DETECTED: header bytes not reserved")
         let start = bytes + used
         rest = decimal
         for index in stride(from: digits - 1, through: 0, by: -1) {
             start[index] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
             rest /= 10
         }
-        used += digits
-        append(namePointer, nameLength, start, digits, flags: nameFlag)
+        if let suffix { start[digits] = suffix }
+        used += length
+        append(namePointer, nameLength, start, length, flags: nameFlag)
     }
 
     /// Adds a copied field.
