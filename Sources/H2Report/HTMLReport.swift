@@ -33,6 +33,11 @@ public enum HTMLReport {
             out += "<h2 id=\"flow-control\">Flow control and consumers</h2>\n"
             out += table(MarkdownReport.flowControlTable(run), highlighting: [])
             out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.flowControlLegend))</p>\n"
+            if let consumed = MarkdownReport.consumedTable(run) {
+                out += "<h2 id=\"consumed\">Transport and consumer</h2>\n"
+                out += table(consumed, highlighting: [])
+                out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.consumedLegend))</p>\n"
+            }
             let faults = MarkdownReport.faultTables(run, codeSpans: false)
             if !faults.isEmpty {
                 out += "<h2 id=\"faults\">Faults</h2>\n"

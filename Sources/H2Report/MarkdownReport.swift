@@ -37,6 +37,7 @@ public enum MarkdownReport {
         out += targetProcesses(run)
         out += wakeLatency(run)
         out += flowControl(run)
+        out += consumed(run)
         out += integrityChecks(run)
         out += openLoop(run)
         out += series(run)
@@ -161,7 +162,8 @@ public enum MarkdownReport {
                 .init(title: "kind", alignment: .left),
                 .init(title: "conn", alignment: .right),
                 .init(title: "stream", alignment: .right),
-                .init(title: "messages got/planned", alignment: .right),
+                .init(title: "messages arrived/planned", alignment: .right),
+                .init(title: "taken", alignment: .right),
                 .init(title: "bytes got/planned", alignment: .right),
                 .init(title: "code", alignment: .left),
                 .init(title: "detail", alignment: .left),
@@ -173,6 +175,7 @@ public enum MarkdownReport {
                     String(failure.connection),
                     String(failure.streamID),
                     "\(NumberText.grouped(failure.messagesReceived))/\(NumberText.grouped(failure.messagesPlanned))",
+                    failure.messagesTaken.map(NumberText.grouped) ?? NumberText.dash,
                     "\(NumberText.grouped(failure.bytesReceived))/\(NumberText.grouped(failure.bytesPlanned))",
                     code(failure),
                     failure.detail,

@@ -118,7 +118,7 @@ struct MarkdownReportTests {
         let section = report.components(separatedBy: "## Abnormal streams")[1].components(separatedBy: "## Connection errors")[0]
         let rows = section.split(separator: "\n").filter { $0.hasPrefix("| truncated") || $0.hasPrefix("| reset") || $0.hasPrefix("| goaway") }
         #expect(rows.count == MarkdownReport.failuresShownPerCell)
-        #expect(section.contains("… and 5 more (in run.json)."))
+        #expect(section.contains("… and 7 more (in run.json)."))
     }
 
     @Test("a run without cells still renders every section")
@@ -156,7 +156,7 @@ struct TerminalOutputTests {
         let ruleWidth = lines[1].count
         for row in lines[2...4] { #expect(row.count == ruleWidth, "row: \(row)") }
         #expect(lines[2].hasSuffix("48.2"))
-        #expect(lines[5].contains("1,700 streams complete, 12 truncated, 13 other failures, 4 unfinished"))
+        #expect(lines[5].contains("1,700 streams complete, 12 truncated, 15 other failures, 4 unfinished"))
         #expect(lines[6] == "wake n/a in 1 of 3 cells: the kernel gave no receive timestamps (SO_TIMESTAMPING).")
         #expect(lines[7] == "wake n/a in 1 of 3 cells: no socket reads in the measured window.")
         #expect(SummaryTable.render(RunResult(runID: "r", startedAt: "s", environment: SyntheticRun.environment,
@@ -186,5 +186,27 @@ struct TerminalOutputTests {
         #expect(NumberText.fixed(-1.25, decimals: 1) == "-1.3")
         #expect(NumberText.fixed(.nan, decimals: 1) == "–")
         #expect(NumberText.fixed(999.96, decimals: 1) == "1,000.0")
+    }
+}
+
+@Suite("Transport and consumer section")
+struct ConsumedSectionTests {
+    @Test("cells with consumed durations or deadlines get a row: transport vs consumed, deadline sources, arrived and taken")
+    func consumedSection() throws {
+        let report = MarkdownReport.render(SyntheticRun.make())
+        let after = try #require(report.components(separatedBy: "## Transport and consumer").dropFirst().first)
+        let section = after.components(separatedBy: "\n## ")[0]
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| cell") && !$0.hasPrefix("| ---") }
+        #expect(rows.count == 1, "only the cell with consumers and deadlines")
+        let cells = try #require(rows.first).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        // cell, transport p50, p99, consumed p50, p99, deadline client, server, arrived, taken
+        #expect(cells[0] == "window-64k/t2/r1")
+        #expect(cells[5] == "1" && cells[6] == "1", "one deadline from each side: \(cells)")
+        #expect(cells[7] == "47" && cells[8] == "29", "\(cells)")
+        // 500 consumed durations from 0.902 s to 1.9 s: the median near 1.4 s.
+        let consumedP50 = try #require(Double(cells[3].replacingOccurrences(of: ",", with: "")))
+        #expect(abs(consumedP50 - 1_400) < 5, "\(cells[3])")
+        let html = HTMLReport.render(SyntheticRun.make())
+        #expect(html.contains("<h2 id=\"consumed\">Transport and consumer</h2>"))
     }
 }

@@ -78,6 +78,16 @@ enum SyntheticRun {
                 messagesReceived: 0, messagesPlanned: 1, bytesReceived: 0, bytesPlanned: 65_536,
                 errorCode: 0, detail: "GOAWAY last-stream-id 299"))
         }
+        for n in 0..<2 {
+            faulty.recordFailure(StreamFailure(
+                outcome: .deadline, kind: "grpc.serverStream", connection: 3, streamID: Int32(401 + 2 * n),
+                messagesReceived: 47, messagesPlanned: 100, bytesReceived: 65_535, bytesPlanned: 102_400,
+                errorCode: n == 0 ? nil : 8, detail: n == 0 ? "client deadline after 47/100 messages" : "server deadline",
+                messagesTaken: 29 + n, deadlineSource: n == 0 ? .client : .server))
+        }
+        faulty.outcomes.deadline = 2
+        faulty.serverDeadlines = 1
+        for n in UInt64(1)...500 { faulty.consumedDuration.record(nanoseconds: 900_000_000 + n * 2_000_000) }
         faulty.recordConnectionError("connection 7: GOAWAY NO_ERROR from peer")
         faulty.readsWithoutTimestamp = 9_000
         for n in UInt64(1)...400 { faulty.delivery.record(nanoseconds: 250_000 + n * 1_000) }
