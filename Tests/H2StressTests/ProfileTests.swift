@@ -294,6 +294,8 @@ extension ProfileTests {
         #expect(profile.client.deadline == nil)
         #expect(profile.client.windowUpdate == .onReceive)
         #expect(profile.client.pendingMessageCredit == .grant)
+        #expect(profile.client.connectionWindowUpdate == .onReceive, "grpc-go: connection credit on receipt")
+        #expect(profile.client.sendGrpcTimeout, "the deadline reaches the server by default")
         #expect(profile.client.connectTimeout == .seconds(5))
         #expect(profile.consumers.isEmpty)
         #expect(profile.rate == nil)
@@ -316,6 +318,11 @@ extension ProfileTests {
         #expect(grant.client.pendingMessageCredit == .grant && grant.client.windowUpdate == .onConsume)
         let receive = try SampleProfiles.parse(SampleProfiles.minimal + "\nclient: {windowUpdate: on-receive}").base
         #expect(receive.client.windowUpdate == .onReceive)
+        let tied = try SampleProfiles.parse(SampleProfiles.minimal
+            + "\nclient: {windowUpdate: on-consume, connectionWindowUpdate: on-consume, sendGrpcTimeout: false}").base
+        #expect(tied.client.connectionWindowUpdate == .onConsume && !tied.client.sendGrpcTimeout)
+        let split = try SampleProfiles.parse(SampleProfiles.minimal + "\nclient: {windowUpdate: on-consume}").base
+        #expect(split.client.windowUpdate == .onConsume && split.client.connectionWindowUpdate == .onReceive)
     }
 
     @Test func decodesEveryDelayForm() throws {
@@ -382,6 +389,12 @@ extension ProfileTests {
          "`client.pendingMessageCredit`: write `grant` or `withhold`, got `witthold`; did you mean `withhold`?"),
         ("client: {windowUpdate: on-receive, pendingMessageCredit: grant}", "client.pendingMessageCredit", 5,
          "`client.pendingMessageCredit` applies only when credit is returned on consumption, but `client.windowUpdate` is `on-receive`; add `windowUpdate: on-consume` to `client`, or remove `pendingMessageCredit`"),
+        ("client: {windowUpdate: on-consume, connectionWindowUpdate: later}", "client.connectionWindowUpdate", 5,
+         "`client.connectionWindowUpdate`: write `on-receive` or `on-consume`, got `later`"),
+        ("client: {connectionWindowUpdate: on-consume}", "client.connectionWindowUpdate", 5,
+         "`client.connectionWindowUpdate: on-consume` ties connection credit to the consumer, but `client.windowUpdate` is `on-receive` (the default), so no consumer returns credit; add `windowUpdate: on-consume` to `client`, or remove `connectionWindowUpdate`"),
+        ("client: {sendGrpcTimeout: sometimes}", "client.sendGrpcTimeout", 5,
+         "`client.sendGrpcTimeout`: write `true` or `false`, got `sometimes`"),
         ("client: {consumers: []}", "client.consumers", 5,
          "unknown field `consumers` in `client`; it is a top-level field; move it out of `client`"),
         ("windowUpdate: on-consume", "windowUpdate", 5,
