@@ -63,47 +63,41 @@ struct ShippedProfilesTests {
         #expect(Set(loaded.base.mix.map(\.kind)) == [.httpGet(HTTPGetSpec(size: .mebibytes(1))), .httpGet(HTTPGetSpec(size: .kibibytes(64)))])
     }
 
-    /// The design of `slow-consumer.yaml`, checked from its numbers so that editing the file
-    /// cannot silently lose the contrast its comment promises (see the comment there).
-    @Test func slowConsumerReproducesTheHarshGrpcGoContrast() throws {
+    /// The design of `slow-consumer.yaml` (the seed scenario), checked from its numbers so that
+    /// editing the file cannot silently lose the contrast its comment promises.
+    @Test func slowConsumerIsTheSeedScenario() throws {
         let loaded = try Self.load("slow-consumer.yaml")
-        #expect(loaded.cells.map(\.variant) == ["window-64k-withhold", "window-64k-grant", "window-1m"])
-        #expect(loaded.estimatedWallTime <= .seconds(40))
+        #expect(loaded.cells.map(\.variant) == ["window-64k", "window-1m", "window-1m-tied"])
+        #expect(loaded.estimatedWallTime <= .seconds(61))
         for cell in loaded.cells {
             let profile = cell.profile
             guard case .grpcServerStream(let stream) = try #require(profile.mix.first).kind, profile.mix.count == 1 else {
                 Issue.record("\(cell.id): the mix should be one server stream")
                 continue
             }
+            #expect(profile.connections == 1 && profile.streamsPerConnection == 200 && profile.totalStreams == 200)
             #expect(stream.messages == 100 && stream.size.bytes == 100 && stream.interval == .milliseconds(10))
             #expect(stream.messageSize(47) == 65_536)
-            #expect(profile.client.windowUpdate == .onConsume)
-            let deadline = try #require(profile.client.deadline)
-            #expect(deadline == .seconds(3))
-            // Every stream has a slow consumer with a fixed delay.
-            #expect(profile.consumers.map(\.share) == [1])
-            let delay = try #require(profile.consumers.first).delay
-            // The consumer drains all messages well inside the deadline (≥ 0.5s to spare), and the
-            // server, unblocked, is done even sooner: only the window can cause a `deadline`.
-            let drain = (0..<stream.messages).reduce(0.0) { $0 + delay.mean(bytes: stream.messageSize($1)) }
-            #expect(drain + 0.5e9 <= Double(deadline.nanoseconds), "\(cell.id): the consumer needs \(drain / 1e9)s")
-            #expect(stream.interval.nanoseconds * UInt64(stream.messages) < deadline.nanoseconds)
-            // Bytes on the wire, at least: 5-byte gRPC prefix plus the payload, per message.
+            #expect(profile.client.windowUpdate == .onConsume && profile.client.pendingMessageCredit == .grant)
+            #expect(profile.client.deadline == .seconds(3))
+            #expect(profile.consumers == [ConsumerSpec(share: 1, delay: .fixed(.milliseconds(100)))])
+            let window = profile.client.streamWindow.bytes
+            #expect(profile.client.connectionWindow.bytes == window, "the same window for stream and connection")
             let before47 = (0..<47).reduce(0) { $0 + 5 + stream.messageSize($1) }
             let message47 = 5 + stream.messageSize(47)
-            let window = profile.client.streamWindow.bytes
-            #expect(profile.client.connectionWindow.bytes >= profile.concurrentStreams * (before47 + message47))
             switch cell.variant {
-            case "window-64k-withhold", "window-64k-grant":
-                #expect(window == 65_535)
-                // Message 47 alone does not fit the window: it needs credit for bytes not yet taken.
-                #expect(message47 > window)
-                // The small messages before it stay below half the window (no WINDOW_UPDATE for them).
-                #expect(before47 < window / 5)
-                #expect(profile.client.pendingMessageCredit == (cell.variant == "window-64k-withhold" ? .withhold : .grant))
+            case "window-64k":
+                #expect(window == 65_535 && profile.client.connectionWindowUpdate == .onReceive)
+                // Message 47 does not fit after the small ones: it needs the consumer to ask for it,
+                // which happens (48 × 100 ms) after the deadline.
+                #expect(before47 + message47 > window)
+                #expect(48 * 100_000_000 > profile.client.deadline!.nanoseconds)
+            case "window-1m":
+                #expect(window == 1 << 20 && profile.client.connectionWindowUpdate == .onReceive)
+                #expect(stream.totalPayloadBytes + 20 * stream.messages < window, "the whole response fits one stream window")
             default:
-                // The whole response fits the window: nothing ever waits for credit.
-                #expect(stream.totalPayloadBytes + 5 * stream.messages * 2 < window)
+                #expect(window == 1 << 20 && profile.client.connectionWindowUpdate == .onConsume)
+                #expect(200 * (before47 + message47) > window, "200 slow streams hold more than the connection window")
             }
         }
     }
