@@ -3,7 +3,9 @@
 # with only the Swift toolchain present:
 #   apt:  libnghttp2-dev, libssl-dev, pkg-config (build); openssl (test certificates);
 #         nghttp2-client (h2load, nghttp),
-#         nghttp2-server (nghttpd); python3 + pip when missing
+#         nghttp2-server (nghttpd); python3 + pip when missing;
+#         golang-go, golang-google-grpc-dev, golang-google-protobuf-dev (the grpc-go interop
+#         program interop/grpcgo, built offline by interop/grpcgo/build.sh)
 #   pip:  grpcio, protobuf (the python gRPC interop client, interop/grpc_client.py)
 # Idempotent: when everything is present it only checks (no apt-get update) and exits 0.
 # Not root and something missing: prints what to install and exits 1.
@@ -25,7 +27,8 @@ apt_installed() {
 
 # --- Debian packages ---------------------------------------------------------------
 missing_apt=()
-for pkg in libnghttp2-dev libssl-dev openssl pkg-config nghttp2-client nghttp2-server chromium; do  # chromium: report.html browser test
+for pkg in libnghttp2-dev libssl-dev openssl pkg-config nghttp2-client nghttp2-server chromium \
+           golang-go golang-google-grpc-dev golang-google-protobuf-dev; do  # chromium: report.html browser test; golang-*: interop/grpcgo
     apt_installed "$pkg" || missing_apt+=("$pkg")
 done
 if ! command -v python3 >/dev/null 2>&1; then
@@ -86,4 +89,4 @@ if ! python_ok; then
     fi
 fi
 
-say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, python3 grpcio/protobuf present"
+say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, go + grpc-go/protobuf sources, python3 grpcio/protobuf present"
