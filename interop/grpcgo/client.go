@@ -70,7 +70,7 @@ func runClient(args []string) int {
 	fs.IntVar(&cfg.connWindow, "conn-window", 0, "initial connection window in bytes (grpc.WithInitialConnWindowSize); 0: grpc-go's default dynamic (BDP) window; below 65535 ignored by grpc-go")
 	fs.DurationVar(&cfg.timeout, "timeout", 60*time.Second, "cap on the whole run; streams still open then are cancelled")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(err)
 	}
 	if fs.NArg() > 0 || cfg.target == "" || cfg.streams < 1 || cfg.streams > 100000 || cfg.messages < 0 ||
 		cfg.size < 0 || cfg.burstSize < 0 || cfg.size > maxMessage-16 || cfg.burstSize > maxMessage-16 ||

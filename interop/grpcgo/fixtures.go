@@ -297,7 +297,7 @@ func runFixtures(args []string) int {
 	fs := flag.NewFlagSet("fixtures", flag.ContinueOnError)
 	verify := fs.String("verify", "", "instead of printing, decode every entry of this fixtures JSON file and check its bodySize")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "fixtures: unexpected arguments (see -h)")

@@ -11,6 +11,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 )
@@ -43,4 +45,12 @@ func main() {
 		status = 2
 	}
 	os.Exit(status)
+}
+
+// parseStatus is the exit status after a flag parse error: 0 for -h, 2 for bad usage.
+func parseStatus(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
 }

@@ -242,7 +242,7 @@ func runServe(args []string) int {
 	fs.IntVar(&cfg.connWindow, "conn-window", 0, "initial connection window in bytes (grpc.InitialConnWindowSize); 0: grpc-go's default dynamic (BDP) window; values below 65535 are ignored by grpc-go")
 	fs.StringVar(&cfg.statsFile, "stats", "", "also write the stats JSON to this file on exit")
 	if err := fs.Parse(args); err != nil {
-		return 2
+		return parseStatus(err)
 	}
 	if fs.NArg() > 0 || cfg.port < 0 || cfg.port > 65535 || !validWindow(cfg.streamWindow) || !validWindow(cfg.connWindow) {
 		fmt.Fprintln(os.Stderr, "serve: bad arguments (see -h)")
