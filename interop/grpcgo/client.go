@@ -47,7 +47,8 @@ type streamResult struct {
 	code     string // final status code name ("OK" when Recv returned io.EOF)
 	errText  string
 	received int // messages Recv() returned to the application
-	invalid  int // messages with the wrong body size or content
+	invalid  int // messages that did not decode or had the wrong body size
+	pattern  int // messages whose body is the i%251 pattern (h2stress-grpcgo serve's bodies)
 	duration time.Duration
 }
 
@@ -153,7 +154,7 @@ func runClient(args []string) int {
 	sampleErrors := map[string]string{}
 	received := map[string]int{}
 	durations := make([]time.Duration, 0, len(results))
-	invalid := 0
+	invalid, patterned := 0, 0
 	if allEnded {
 		for _, r := range results {
 			statuses[r.code]++
@@ -163,6 +164,7 @@ func runClient(args []string) int {
 			received[strconv.Itoa(r.received)]++
 			durations = append(durations, r.duration)
 			invalid += r.invalid
+			patterned += r.pattern
 		}
 	}
 	sort.Slice(durations, func(i, j int) bool { return durations[i] < durations[j] })
@@ -181,6 +183,7 @@ func runClient(args []string) int {
 	output["received"] = received
 	output["durationMs"] = map[string]float64{"p50": durationMs(p50), "max": durationMs(max)}
 	output["invalidMessages"] = invalid
+	output["patternMessages"] = patterned
 	output["timedOut"] = cut || !allEnded
 	output["elapsedMs"] = durationMs(time.Since(started))
 	printJSON(output)
@@ -233,8 +236,10 @@ func runStream(base context.Context, conn *grpc.ClientConn, cfg clientConfig, re
 			return
 		}
 		body, decodeErr := decodeResponseBody(message)
-		if decodeErr != nil || r.received >= len(params) || len(body) != int(params[r.received].Size) || !isPattern(body) {
+		if decodeErr != nil || r.received >= len(params) || len(body) != int(params[r.received].Size) {
 			r.invalid++
+		} else if isPattern(body) {
+			r.pattern++
 		}
 		r.received++
 	}
