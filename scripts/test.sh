@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The project's test command: checks/installs prerequisites, builds everything (including
-# the h2stress executable the interop tests start), then runs every test target.
+# the h2stress executable and the grpc-go server the interop tests start), then runs every
+# test target.
 # Tests run serially: the loopback interop tests bind port 0 and would be safe in parallel,
 # but on 2 cores serial keeps timings (and load-sensitive assertions) predictable.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
+interop/grpcgo/build.sh >/dev/null   # the grpc-go interop server the interop tests start
 swift build --build-tests
 swift test --skip-build --no-parallel

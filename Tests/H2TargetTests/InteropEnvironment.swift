@@ -45,6 +45,19 @@ enum InteropEnvironment {
 
     /// Skip (outside CI) when h2load is missing.
     static var skipWithoutH2load: Bool { !isCI && h2load == nil }
+    /// The grpc-go TestService server and seed client, `.build-go/h2stress-grpcgo`, built by
+    /// `interop/grpcgo/build.sh` (which `scripts/test.sh` runs before the tests), if present.
+    static let grpcGo: String? = {
+        let path = repositoryRoot.appendingPathComponent(".build-go/h2stress-grpcgo").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }()
+
+    /// `interop/grpcgo/seed.sh`: grpc-go's own client against a grpc-go server, the seed case.
+    static var grpcGoSeedScript: String { repositoryRoot.appendingPathComponent("interop/grpcgo/seed.sh").path }
+
+    /// Skip (outside CI) when the grpc-go server has not been built.
+    static var skipWithoutGRPCGo: Bool { !isCI && grpcGo == nil }
+
     /// Skip (outside CI) when python3 + grpcio + protobuf are missing.
     static var skipWithoutGRPC: Bool { !isCI && !grpcAvailable }
 
