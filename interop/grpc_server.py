@@ -9,6 +9,13 @@ Serves grpc.testing.TestService over h2c with messages built at run time from a 
   UnaryCall            one response whose payload body is exactly `response_size` bytes
 
   grpc_server.py --port PORT [--host 127.0.0.1] [--workers 64] [--exit-after SECONDS]
+                 [--encoding runtime|explicit]
+
+--encoding explicit writes every response in another valid protobuf encoding than the runtime's:
+the payload's `type` (COMPRESSABLE = 0) and `body` are written explicitly even when they are the
+default (an empty body is `12 00`, as runtimes with explicit field presence write it), the body
+comes before the type, and an unknown varint field 15 follows the payload. A client that checks
+decoded messages (h2stress does) must accept it exactly like the runtime's encoding.
 
 Prints "listening on HOST:PORT" once serving. SIGTERM stops it gracefully (exit 0).
 --exit-after makes it die abruptly (os._exit(3)) after SECONDS, for tests of a target that
@@ -42,6 +49,26 @@ def streaming_output_call(request, context):
         yield response
 
 
+def _varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def explicit_encoding(response):
+    """`response` (a message with a `payload`) with every Payload field explicit, body first,
+    then an unknown field 15 of the response: valid protobuf, unlike what the runtime writes."""
+    body = response.payload.body
+    payload = b"\x12" + _varint(len(body)) + body + b"\x08" + _varint(response.payload.type)
+    return b"\x0a" + _varint(len(payload)) + payload + b"\x78\x01"
+
+
 def unary_call(request, context):
     response = M["SimpleResponse"]()
     response.payload.SetInParent()
@@ -57,17 +84,20 @@ def main():
                         help="handler threads; each open StreamingOutputCall holds one")
     parser.add_argument("--exit-after", type=float, default=None, metavar="SECONDS",
                         help="die abruptly (exit status 3) after this many seconds")
+    parser.add_argument("--encoding", choices=["runtime", "explicit"], default="runtime",
+                        help="runtime: the protobuf runtime's encoding; explicit: defaults written, fields reordered, an unknown field")
     args = parser.parse_args()
+    explicit = args.encoding == "explicit"
 
     handler = grpc.method_handlers_generic_handler(SERVICE, {
         "StreamingOutputCall": grpc.unary_stream_rpc_method_handler(
             streaming_output_call,
             request_deserializer=M["StreamingOutputCallRequest"].FromString,
-            response_serializer=M["StreamingOutputCallResponse"].SerializeToString),
+            response_serializer=explicit_encoding if explicit else M["StreamingOutputCallResponse"].SerializeToString),
         "UnaryCall": grpc.unary_unary_rpc_method_handler(
             unary_call,
             request_deserializer=M["SimpleRequest"].FromString,
-            response_serializer=M["SimpleResponse"].SerializeToString),
+            response_serializer=explicit_encoding if explicit else M["SimpleResponse"].SerializeToString),
     })
     options = [("grpc.max_receive_message_length", MAX_MESSAGE), ("grpc.max_send_message_length", MAX_MESSAGE)]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=args.workers), handlers=[handler], options=options,
