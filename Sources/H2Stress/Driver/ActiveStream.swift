@@ -33,6 +33,8 @@ final class ActiveStream {
     var zeroWindowSince: UInt64 = 0
     /// Total time this stream's receive window sat at zero, ns.
     var zeroWindowTotal: UInt64 = 0
+    /// This stream's own last frames, for its dump if it ends abnormally (inline: no allocation).
+    var frameTail = StreamFrameTail()
 
     init(id: Int32, verifier: StreamVerifier, startTime: UInt64, submitTime: UInt64, measured: Bool) {
         self.id = id

@@ -301,7 +301,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
                 worker.measurements.frameTraces.append(FrameTraceDump(
                     cellID: "", connection: index, streamID: stream.id, outcome: verdict.outcome.rawValue,
                     detail: verdict.detail, connectionStartNanos: connectionStart, streamStartNanos: stream.startTime,
-                    streamEndNanos: now, entries: trace.snapshot(around: now, stream: stream.id)))
+                    streamEndNanos: now, entries: trace.snapshot(around: now, stream: stream.id, tail: stream.frameTail)))
             } else {
                 worker.measurements.frameTracesLeftOut += 1
             }
@@ -608,8 +608,14 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         case Self.deadlineKind:
             guard state == .open, slotByID[id] != nil else { return }
             session?.resetStream(id, errorCode: 8)   // CANCEL
+            let (dumps, recorded, open) = (worker.measurements.frameTraces.count, trace.recorded, generation)
             finish(id, closure: .deadline)
             afterIO()
+            // The RST_STREAM went out with that flush, after the stream's dump was taken: add it there.
+            if generation == open, dumps < worker.measurements.frameTraces.count,
+               worker.measurements.frameTraces[dumps].streamID == id, worker.measurements.frameTraces[dumps].connection == index {
+                worker.measurements.frameTraces[dumps].appendFramesSentForOutcome(trace.entries(since: recorded, stream: id))
+            }
         case Self.consumerKind:
             guard state == .open, let slot = slotByID[id], let s = streams[slot] else { return }
             runConsumer(s, now: MonotonicClock.now())
@@ -709,7 +715,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
 
     func frame(_ event: FrameEvent) {
         if tracesFrames {
-            trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow), streamWindow: Int(event.streamWindow))
+            let entry = trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow),
+                                     streamWindow: Int(event.streamWindow))
+            if let slot = slotByID[event.streamID], let s = streams[slot] { s.frameTail.record(entry) }
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
             peerSettingsReceived = true
