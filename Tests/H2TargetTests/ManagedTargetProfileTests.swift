@@ -135,7 +135,28 @@ struct ManagedTargetProfileTests {
             exitedEarly: false, killedAfterGrace: false, readySeconds: 0.1, stdoutFile: "targets/c.stdout", stderrFile: "targets/c.stderr")
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(process)) as? [String: Any]
         #expect(json?["cpuSeconds"] as? Double == 1.75)
+        #expect(json?["command"] == nil && json?["env"] == nil && json?["port"] == nil, "not recorded: absent")
         #expect(try JSONDecoder().decode(TargetProcessResult.self, from: JSONEncoder().encode(process)) == process)
+    }
+
+    @Test("cells[i].target.command, env and port: written when recorded, decoded back, absent in older files")
+    func cellTargetLaunchJSON() throws {
+        var process = TargetProcessResult(
+            userSeconds: 1, systemSeconds: 0, peakRSSBytes: 0, exitStatus: "exit 0", exitCode: 0, signal: nil,
+            exitedEarly: false, killedAfterGrace: false, readySeconds: nil, stdoutFile: "o", stderrFile: "e",
+            command: ["./srv", "--port", "40123", "a b"], env: ["GOMAXPROCS": "4"], port: 40123)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(process)) as? [String: Any]
+        #expect(json?["command"] as? [String] == ["./srv", "--port", "40123", "a b"])
+        #expect(json?["env"] as? [String: String] == ["GOMAXPROCS": "4"])
+        #expect(json?["port"] as? Int == 40123)
+        #expect(try JSONDecoder().decode(TargetProcessResult.self, from: JSONEncoder().encode(process)) == process)
+        #expect(process.commandLine == "./srv --port 40123 'a b'")
+        #expect(process.envText == "GOMAXPROCS=4")
+        process.env = [:]
+        #expect(process.envText == "")
+        let older = #"{"cpuSeconds":1,"userSeconds":1,"systemSeconds":0,"peakRSSBytes":0,"exitStatus":"exit 0","exitedEarly":false,"killedAfterGrace":false,"stdoutFile":"o","stderrFile":"e"}"#
+        let decoded = try JSONDecoder().decode(TargetProcessResult.self, from: Data(older.utf8))
+        #expect(decoded.command == nil && decoded.env == nil && decoded.port == nil && decoded.commandLine == nil)
     }
 }
 

@@ -51,4 +51,40 @@ struct NghttpdInteropTests {
             #expect(target.cpuSeconds >= 0 && target.peakRSSBytes > 0)
         }
     }
+
+    @Test("a serverThreads sweep starts nghttpd per cell with its own -n, env and port, and each cell records them")
+    func perCellCommandEnvAndPort() throws {
+        let nghttpd = try #require(InteropEnvironment.executable(named: "nghttpd"),
+                                   "CI is set but nghttpd is missing: scripts/setup.sh should install nghttp2-server")
+        let docroot = FileManager.default.temporaryDirectory.appendingPathComponent("h2stress-docroot-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: docroot, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: docroot) }
+        try Data(repeating: 7, count: 1_000).write(to: URL(fileURLWithPath: docroot + "/f"))
+        let run = try ManagedTargetRun.run(yaml: """
+            name: nghttpd-threads
+            target:
+              command: [\(ManagedTargetRun.quoted(nghttpd)), "--no-tls", "-n", "{threads}", "-d", \(ManagedTargetRun.quoted(docroot)), "{port}"]
+              env: {GOMAXPROCS: "{threads}", CELL: "{cell}"}
+            duration: 20s
+            totalStreams: 8
+            mix: [{http.get: {size: 1000B, path: /f}}]
+            sweep: {serverThreads: [1, 2]}
+            """)
+        #expect(run.result.cells.map(\.id) == ["default/t1/s1/r1", "default/t1/s2/r1"])
+        var ports: Set<Int> = []
+        for cell in run.result.cells {
+            #expect(cell.streams.complete == 8, "\(cell.id): \(cell.streams) \(cell.connectionErrors)")
+            let target = try #require(cell.target)
+            let port = try #require(target.port)
+            ports.insert(port)
+            #expect(target.command == [nghttpd, "--no-tls", "-n", String(cell.serverThreads), "-d", docroot, String(port)])
+            #expect(target.env == ["GOMAXPROCS": String(cell.serverThreads), "CELL": TargetCommandTemplate.fileStem(cellID: cell.id)])
+        }
+        #expect(ports.count == 2, "each cell picked its own free port")
+        // run.json carries them per cell.
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(run.result)) as? [String: Any]
+        let cells = try #require(json?["cells"] as? [[String: Any]])
+        let envs = cells.compactMap { ($0["target"] as? [String: Any])?["env"] as? [String: String] }
+        #expect(envs.map { $0["GOMAXPROCS"] } == ["1", "2"])
+    }
 }
