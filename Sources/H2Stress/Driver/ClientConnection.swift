@@ -293,8 +293,8 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         report(stream, verdict: stream.verifier.verdict(closure), now: now)
     }
 
-    /// Hands a finished stream to the worker, with its connection's frame trace when it did
-    /// not complete.
+    /// Hands a finished stream to the worker, with a frame trace when it did not complete: the
+    /// connection's frames around the end merged with the stream's own last frames.
     private func report(_ stream: ActiveStream, verdict: StreamVerdict, now: UInt64) {
         if verdict.outcome != .complete && stream.measured {
             if worker.measurements.frameTraces.count < FrameTraceDump.capPerCell {
