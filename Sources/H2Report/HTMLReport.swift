@@ -51,6 +51,10 @@ public enum HTMLReport {
                 out += "<h2 id=\"target-process\">Target process</h2>\n"
                 out += table(target, highlighting: [])
                 out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.targetProcessLegend))</p>\n"
+                if let launch = MarkdownReport.targetLaunchTable(run, codeSpans: false) {
+                    out += table(launch, highlighting: [])
+                    out += "<p class=\"legend-text\">\(emphasis(MarkdownReport.targetLaunchLegend))</p>\n"
+                }
             }
             if let integrity = MarkdownReport.integrityTable(run) {
                 out += "<h2 id=\"integrity\">Integrity checks</h2>\n"
@@ -76,7 +80,9 @@ public enum HTMLReport {
         if let description = run.profile["description"]?.stringValue, !description.isEmpty {
             out += " — \(SVGMarkup.escaped(description))"
         }
-        out += "</dd>\n<dt>Target</dt><dd>\(SVGMarkup.escaped(run.target))</dd>\n"
+        out += "</dd>\n<dt>Target</dt><dd>\(SVGMarkup.escaped(run.target))"
+        if let note = MarkdownReport.perCellTargetNote(run) { out += " (\(emphasis(note)))" }
+        out += "</dd>\n"
         return out + "</dl>\n"
     }
 

@@ -57,7 +57,7 @@ public enum MarkdownReport {
         if let swift = env.swiftVersion { environment += " · Swift \(swift)" }
         return status + environment + "\n"
             + "- **Profile:** `\(run.profileName)` (`\(run.profileFile)`)\n"
-            + "- **Target:** \(inline(run.target))\n"
+            + "- **Target:** \(inline(run.target))\(perCellTargetNote(run).map { " (\($0))" } ?? "")\n"
     }
 
     private static func outcomes(_ run: RunResult) -> String {
@@ -145,9 +145,57 @@ public enum MarkdownReport {
         return table
     }
 
+    /// What the target-launch table shows (shared with ``HTMLReport``).
+    static let targetLaunchLegend = "How each cell's target was started: *port* = the 127.0.0.1 port h2stress waited for, "
+        + "*env* = the variables it set on top of its own environment (`target.env`), *command* = the program and arguments "
+        + "(`target.command`), both with the cell's placeholders substituted; arguments are quoted as a shell would need them, "
+        + "but no shell ever runs them."
+
+    /// One row per cell whose managed target recorded how it was started (shared with
+    /// ``HTMLReport``); nil when none did (other targets, or files written before it was recorded).
+    static func targetLaunchTable(_ run: RunResult, codeSpans: Bool) -> TextTable? {
+        let cells = run.cells.filter { $0.target?.command != nil }
+        guard !cells.isEmpty else { return nil }
+        var table = TextTable([
+            .init(title: "cell", alignment: .left),
+            .init(title: "port", alignment: .right),
+            .init(title: "env", alignment: .left),
+            .init(title: "command", alignment: .left),
+        ])
+        let code: (String) -> String = { codeSpans ? codeSpan($0) : $0 }
+        for cell in cells {
+            guard let t = cell.target, let command = t.commandLine else { continue }
+            let env = t.envText ?? ""
+            table.append([cell.id, t.port.map(String.init) ?? NumberText.dash, env.isEmpty ? NumberText.dash : code(env), code(command)])
+        }
+        return table
+    }
+
     private static func targetProcesses(_ run: RunResult) -> String {
         guard let table = targetProcessTable(run) else { return "" }
-        return "\n## Target process\n\n" + table.markdown() + "\n" + targetProcessLegend + "\n"
+        var out = "\n## Target process\n\n" + table.markdown() + "\n" + targetProcessLegend + "\n"
+        if let launch = targetLaunchTable(run, codeSpans: true) {
+            out += "\n" + launch.markdown() + "\n" + targetLaunchLegend + "\n"
+        }
+        return out
+    }
+
+    /// A note for the run's target line when cells started their own target: the line names the last one.
+    static func perCellTargetNote(_ run: RunResult) -> String? {
+        run.cells.contains { $0.target?.command != nil }
+            ? "the last cell's; every cell's command, env and port are under *Target process*" : nil
+    }
+
+    /// `text` as a Markdown code span, fenced with more backticks than it contains in a row.
+    static func codeSpan(_ text: String) -> String {
+        var longest = 0, run = 0
+        for c in text {
+            run = c == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+        return fence + pad + text + pad + fence
     }
 
     private static func abnormalStreams(_ run: RunResult) -> String {

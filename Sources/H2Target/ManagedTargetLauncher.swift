@@ -51,7 +51,7 @@ public struct ManagedTargetLauncher: TargetLauncher {
         let stem = TargetCommandTemplate.fileStem(cellID: cell.id)
         let stdoutFile = "targets/\(stem).stdout", stderrFile = "targets/\(stem).stderr"
         let stderrPath = runDirectory + "/" + stderrFile
-        let commandText = arguments.map(Self.quoted).joined(separator: " ")
+        let commandText = TargetCommandTemplate.commandLine(arguments)
 
         let started = MonotonicClock.now()
         let process = try ManagedTargetProcess.spawn(
@@ -63,7 +63,8 @@ public struct ManagedTargetLauncher: TargetLauncher {
                 userSeconds: exit.userSeconds, systemSeconds: exit.systemSeconds, peakRSSBytes: process.peakRSSBytes,
                 exitStatus: exit.statusText, exitCode: exit.exitCode.map(Int.init), signal: exit.signal.map(Int.init),
                 exitedEarly: exit.early, killedAfterGrace: exit.killedAfterGrace,
-                readySeconds: ready.map { Double($0 - started) / 1e9 }, stdoutFile: stdoutFile, stderrFile: stderrFile)
+                readySeconds: ready.map { Double($0 - started) / 1e9 }, stdoutFile: stdoutFile, stderrFile: stderrFile,
+                command: arguments, env: environment, port: Int(port))
         }
 
         let deadline = started + spec.readyTimeout.nanoseconds
@@ -127,11 +128,5 @@ public struct ManagedTargetLauncher: TargetLauncher {
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(10)
         guard !lines.isEmpty else { return "; its stderr was empty" }
         return "; its stderr ended with:\n" + lines.joined(separator: "\n")
-    }
-
-    /// An argument as a shell would need it quoted, for messages only (nothing is run by a shell).
-    static func quoted(_ argument: String) -> String {
-        let plain = !argument.isEmpty && argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) }
-        return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -97,7 +97,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         if !quiet {
-            Terminal.note("h2stress: \(loaded.cells.count) cell\(loaded.cells.count == 1 ? "" : "s") of `\(loaded.base.name)`, about \(loaded.estimatedWallTime) → \(directory.path)")
+            Terminal.note("h2stress: \(loaded.cells.count) cell\(loaded.cells.count == 1 ? "" : "s") of `\(loaded.base.name)`, \(WallTimeEstimate(cells: loaded.cells, totalStreams: streams)) → \(directory.path)")
         }
         let result = runner.run(runID: directory.runID)
         progress.finish()

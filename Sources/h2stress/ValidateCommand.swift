@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
         for path in profiles {
             do {
                 let loaded = try profileOptions.load(path)
-                print("ok  \(path): \(loaded.cells.count) cell\(loaded.cells.count == 1 ? "" : "s"), about \(loaded.estimatedWallTime) of load")
+                print("ok  \(path): \(loaded.cells.count) cell\(loaded.cells.count == 1 ? "" : "s"), \(loaded.wallTime)")
             } catch {
                 Terminal.error(error.description)
                 failed = true

@@ -84,6 +84,25 @@ struct FrameTraceWriterTests {
         #expect(empty.hasSuffix("\n\n[  5.000000] ---- stream 13 ended: reset ----\n"))
     }
 
+    @Test("a deadline's RST_STREAM(CANCEL), written after the outcome, is shown before the end marker")
+    func deadlineResetBeforeMarker() {
+        var dump = SampleDump.make()
+        dump.outcome = "deadline"
+        dump.streamEndNanos = SampleDump.start + 300_000_000
+        dump.entries.removeLast(2)
+        dump.appendFramesSentForOutcome([SampleDump.entry(60, 300_040, .sent, 0x3, stream: 13, length: 4, errorCode: 8,
+                                                          conn: 65_535, window: -1)])
+        let text = FrameTraceWriter.renderText(dump, cellID: "c")
+        #expect(text.contains("ended:      [  0.300040]\n"))
+        #expect(text.hasSuffix("""
+            [  0.150000] recv PING frame <length=8, flags=0x01, stream_id=0> ; ACK  (conn window 65535)
+                         ... 13 frames not shown ...
+            [  0.300040] send RST_STREAM frame <length=4, flags=0x00, stream_id=13> (error_code=CANCEL(0x08))  (conn window 65535)
+            [  0.300040] ---- stream 13 ended: deadline ----
+
+            """), "\(text)")
+    }
+
     @Test("every frame type and error code is named in the text line")
     func lineNames() {
         let types: [UInt8: String] = [0: "DATA", 1: "HEADERS", 2: "PRIORITY", 3: "RST_STREAM", 4: "SETTINGS",

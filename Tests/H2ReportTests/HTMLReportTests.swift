@@ -139,6 +139,10 @@ struct HTMLReportTests {
         #expect(html.contains("<h2 id=\"target-process\">Target process</h2>"))
         #expect(html.contains("<td>⚠ exit 3 (early)</td>"))
         #expect(html.contains("<code>targets/</code>"))
+        // Each cell's command, env and port, escaped, without Markdown backticks.
+        #expect(html.contains("<tr><td>baseline/t1/r1</td><td class=\"num\">40311</td><td>GODEBUG=gctrace=1 GOMAXPROCS=2</td><td>./bin/grpc-server -addr 127.0.0.1:40311 -window 1048576</td></tr>"), "\(html)")
+        #expect(html.contains(#"<td>python3 -c &#39;print(&#39;\&#39;&#39;a|b&#39;\&#39;&#39;)&#39; --port 40555</td>"#), "\(html)")
+        #expect(html.contains("(the last cell&#39;s; every cell&#39;s command, env and port are under <em>Target process</em>)</dd>"), "\(html)")
         let plain = HTMLReport.render(SyntheticRun.make())
         #expect(!plain.contains("id=\"faults\"") && !plain.contains("id=\"target-process\""))
     }

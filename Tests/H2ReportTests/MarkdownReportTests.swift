@@ -8,10 +8,11 @@ struct MarkdownReportTests {
     /// `Tests/H2ReportTests/Golden/`, found from this source file (no resource bundle needed).
     static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
-    @Test("report.md matches the golden file (H2STRESS_UPDATE_GOLDEN=1 rewrites it)")
-    func golden() throws {
-        let rendered = MarkdownReport.render(SyntheticRun.make())
-        let file = Self.goldenDirectory.appendingPathComponent("report.md")
+    @Test("report.md matches the golden file (H2STRESS_UPDATE_GOLDEN=1 rewrites it)",
+          arguments: [("report.md", SyntheticRun.make()), ("report-managed.md", SyntheticRun.withFaultsAndTargetProcess())])
+    func golden(name: String, run: RunResult) throws {
+        let rendered = MarkdownReport.render(run)
+        let file = Self.goldenDirectory.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["H2STRESS_UPDATE_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)
             try Data(rendered.utf8).write(to: file)
@@ -30,9 +31,31 @@ struct MarkdownReportTests {
         #expect(report.contains("## Target process\n"))
         #expect(report.contains("| baseline/t1/r1   |  4.75 | 3.50 | 1.25 |   73.4 |    0.42 | signal 15 (SIGTERM) |"), "\(report)")
         #expect(report.contains("| window-64k/t2/r2 |  0.75 | 0.50 | 0.25 |      – |       – | ⚠ exit 3 (early)    |"), "\(report)")
+        // How each cell's target was started, and the header saying the Target line is the last cell's.
+        #expect(report.contains("| baseline/t1/r1   | 40311 | `GODEBUG=gctrace=1 GOMAXPROCS=2` | `./bin/grpc-server -addr 127.0.0.1:40311 -window 1048576` |"), "\(report)")
+        #expect(report.contains(#"| window-64k/t2/r2 | 40555 | –                                | `python3 -c 'print('\''a\|b'\'')' --port 40555`           |"#), "\(report)")
+        #expect(report.contains(#"- **Target:** command `python3 -c 'print('\''a|b'\'')' --port 40555` on 127.0.0.1:40555 (the last cell's; every cell's command, env and port are under *Target process*)"#))
         // Without them, neither section appears.
         let plain = MarkdownReport.render(SyntheticRun.make())
         #expect(!plain.contains("## Faults") && !plain.contains("## Target process"))
+        #expect(plain.contains("- **Target:** embedded 127.0.0.1:40123\n"))
+    }
+
+    @Test("a managed target recorded before command, env and port existed gets no launch table")
+    func targetProcessWithoutLaunchInfo() {
+        var run = SyntheticRun.withFaultsAndTargetProcess()
+        for i in run.cells.indices { run.cells[i].target?.command = nil }
+        let report = MarkdownReport.render(run)
+        #expect(report.contains("## Target process\n"))
+        #expect(!report.contains("How each cell's target was started"))
+        #expect(!report.contains("every cell's command"))
+    }
+
+    @Test("code spans are fenced with more backticks than the text holds in a row")
+    func codeSpans() {
+        #expect(MarkdownReport.codeSpan("a b") == "`a b`")
+        #expect(MarkdownReport.codeSpan("echo `x`") == "`` echo `x` ``")
+        #expect(MarkdownReport.codeSpan("a``b") == "```a``b```")
     }
 
     @Test("every table row has the same number of unescaped pipes as its header")

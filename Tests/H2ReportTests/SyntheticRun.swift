@@ -137,9 +137,10 @@ enum SyntheticRun {
 
 extension SyntheticRun {
     /// ``make()`` plus a faults table on cell 1 and a managed target's process on cells 0 and 2
-    /// (the second one died early).
+    /// (the second one died early), each with the command, env and port it was started with.
     static func withFaultsAndTargetProcess() -> RunResult {
         var run = make()
+        run.target = "command `python3 -c 'print('\\''a|b'\\'')' --port 40555` on 127.0.0.1:40555"
         var rst = OutcomeCounts()
         rst.reset = 40
         var clean = OutcomeCounts()
@@ -152,11 +153,14 @@ extension SyntheticRun {
         run.cells[0].target = TargetProcessResult(
             userSeconds: 3.5, systemSeconds: 1.25, peakRSSBytes: 73_400_320, exitStatus: "signal 15 (SIGTERM)", exitCode: nil,
             signal: 15, exitedEarly: false, killedAfterGrace: false, readySeconds: 0.42,
-            stdoutFile: "targets/baseline-t1-r1.stdout", stderrFile: "targets/baseline-t1-r1.stderr")
+            stdoutFile: "targets/baseline-t1-r1.stdout", stderrFile: "targets/baseline-t1-r1.stderr",
+            command: ["./bin/grpc-server", "-addr", "127.0.0.1:40311", "-window", "1048576"],
+            env: ["GOMAXPROCS": "2", "GODEBUG": "gctrace=1"], port: 40311)
         run.cells[2].target = TargetProcessResult(
             userSeconds: 0.5, systemSeconds: 0.25, peakRSSBytes: 0, exitStatus: "exit 3", exitCode: 3, signal: nil,
             exitedEarly: true, killedAfterGrace: false, readySeconds: nil,
-            stdoutFile: "targets/window-64k-t2-r2.stdout", stderrFile: "targets/window-64k-t2-r2.stderr")
+            stdoutFile: "targets/window-64k-t2-r2.stdout", stderrFile: "targets/window-64k-t2-r2.stderr",
+            command: ["python3", "-c", "print('a|b')", "--port", "40555"], env: [:], port: 40555)
         return run
     }
 }

@@ -239,11 +239,13 @@ struct ProfileTests {
 
     @Test func overridesCanCreateSectionsAndSwitchTargets() throws {
         let loaded = try SampleProfiles.parse(SampleProfiles.minimal, overrides: [
-            "server.threads=3", "target.url=h2c://10.0.0.1:80", "description=from the command line",
+            "server.threads=3", "target.command=[./srv, \"{port}\", \"{threads}\"]", "description=from the command line",
         ])
         #expect(loaded.base.server.threads == 3)
-        #expect(loaded.base.target == .url("h2c://10.0.0.1:80"))
+        #expect(loaded.base.target == .command(ManagedTargetSpec(command: ["./srv", "{port}", "{threads}"])))
         #expect(loaded.base.description == "from the command line")
+        let url = try SampleProfiles.parse(SampleProfiles.minimal, overrides: ["target.url=h2c://10.0.0.1:80"])
+        #expect(url.base.target == .url("h2c://10.0.0.1:80"))
         let flow = try SampleProfiles.parse(SampleProfiles.minimal, overrides: [#"target={url: "h2c://h:1"}"#])
         #expect(flow.base.target == .url("h2c://h:1"))
     }

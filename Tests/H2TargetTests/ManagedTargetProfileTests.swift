@@ -61,7 +61,7 @@ struct ManagedTargetProfileTests {
 
     @Test("{threads} is the cell's server thread count; {driverThreads} the driver's")
     func placeholderValues() throws {
-        let loaded = try Self.load(#"{command: ["./srv", "{port}"]}"#, extra: "sweep: {threads: [1, 2], serverThreads: [4, 8]}")
+        let loaded = try Self.load(#"{command: ["./srv", "{port}"], env: {GOMAXPROCS: "{threads}"}}"#, extra: "sweep: {threads: [1, 2], serverThreads: [4, 8]}")
         let cell = try #require(loaded.cells.first { $0.threads == 2 && $0.serverThreads == 8 })
         let values = TargetCommandTemplate.values(for: cell, port: 5555)
         #expect(values["threads"] == "8")
@@ -72,6 +72,34 @@ struct ManagedTargetProfileTests {
         #expect(values["server.streamWindow"] == String(cell.profile.server.streamWindow.bytes))
         #expect(Set(values.keys) == Set(TargetCommandTemplate.variableNames))
         #expect(TargetCommandTemplate.render("GOMAXPROCS={threads} {{literal}} -p{port}", values: values) == "GOMAXPROCS=8 {literal} -p5555")
+    }
+
+    @Test("server settings and sweep.serverThreads load where a placeholder passes them to the command")
+    func serverSettingsPassedByPlaceholders() throws {
+        let viaThreads = try Self.load(#"{command: ["./srv", "{port}"], env: {GOMAXPROCS: "{threads}"}}"#,
+                                       extra: "server: {threads: 2}\nsweep: {serverThreads: [1, 2]}")
+        #expect(viaThreads.cells.map(\.serverThreads) == [1, 2])
+        let viaServerThreads = try Self.load(#"{command: ["./srv", "-p", "{port}", "-t", "{server.threads}"]}"#,
+                                             extra: "sweep: {serverThreads: [3]}")
+        #expect(viaServerThreads.cells.map(\.serverThreads) == [3])
+        let window = try Self.load(#"{command: ["./srv", "{port}", "--window={server.streamWindow}"]}"#,
+                                   extra: "server: {streamWindow: 1MiB}")
+        #expect(window.base.server.streamWindow == .mebibytes(1))
+        // The embedded server uses every server setting itself.
+        let embedded = try Self.load("embedded", extra: "server: {threads: 2, maxConcurrentStreams: 8}\nsweep: {serverThreads: [1, 2]}")
+        #expect(embedded.cells.count == 2)
+        // A url target without server settings loads; one with them does not (BrokenProfiles/server-*).
+        #expect(try Self.load(#"{url: "h2c://h:1"}"#).cells.map(\.serverThreads) == [1])
+        #expect(throws: ProfileError.self) { try Self.load(#"{url: "h2c://h:1"}"#, extra: "server: {threads: 1}") }
+        #expect(throws: ProfileError.self) {
+            try Self.load(#"{command: ["./srv", "{port}"]}"#, extra: "sweep: {serverThreads: [1, 2]}")
+        }
+    }
+
+    @Test("a spec's placeholders are every name its command and env use")
+    func specPlaceholders() {
+        let spec = ManagedTargetSpec(command: ["./s", "-p{port}", "{{literal}}"], env: ["A": "{threads}", "B": "x{server.maxFrameSize}y"])
+        #expect(spec.placeholders == ["port", "threads", "server.maxFrameSize"])
     }
 
     @Test func templateSyntax() {
@@ -107,7 +135,28 @@ struct ManagedTargetProfileTests {
             exitedEarly: false, killedAfterGrace: false, readySeconds: 0.1, stdoutFile: "targets/c.stdout", stderrFile: "targets/c.stderr")
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(process)) as? [String: Any]
         #expect(json?["cpuSeconds"] as? Double == 1.75)
+        #expect(json?["command"] == nil && json?["env"] == nil && json?["port"] == nil, "not recorded: absent")
         #expect(try JSONDecoder().decode(TargetProcessResult.self, from: JSONEncoder().encode(process)) == process)
+    }
+
+    @Test("cells[i].target.command, env and port: written when recorded, decoded back, absent in older files")
+    func cellTargetLaunchJSON() throws {
+        var process = TargetProcessResult(
+            userSeconds: 1, systemSeconds: 0, peakRSSBytes: 0, exitStatus: "exit 0", exitCode: 0, signal: nil,
+            exitedEarly: false, killedAfterGrace: false, readySeconds: nil, stdoutFile: "o", stderrFile: "e",
+            command: ["./srv", "--port", "40123", "a b"], env: ["GOMAXPROCS": "4"], port: 40123)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(process)) as? [String: Any]
+        #expect(json?["command"] as? [String] == ["./srv", "--port", "40123", "a b"])
+        #expect(json?["env"] as? [String: String] == ["GOMAXPROCS": "4"])
+        #expect(json?["port"] as? Int == 40123)
+        #expect(try JSONDecoder().decode(TargetProcessResult.self, from: JSONEncoder().encode(process)) == process)
+        #expect(process.commandLine == "./srv --port 40123 'a b'")
+        #expect(process.envText == "GOMAXPROCS=4")
+        process.env = [:]
+        #expect(process.envText == "")
+        let older = #"{"cpuSeconds":1,"userSeconds":1,"systemSeconds":0,"peakRSSBytes":0,"exitStatus":"exit 0","exitedEarly":false,"killedAfterGrace":false,"stdoutFile":"o","stderrFile":"e"}"#
+        let decoded = try JSONDecoder().decode(TargetProcessResult.self, from: Data(older.utf8))
+        #expect(decoded.command == nil && decoded.env == nil && decoded.port == nil && decoded.commandLine == nil)
     }
 }
 

@@ -69,6 +69,10 @@ struct ManagedTargetTests {
         #expect(process.stdoutFile == "targets/default_t2_s3_r1.stdout")
         let stdout = try String(contentsOfFile: folder + "/" + process.stdoutFile, encoding: .utf8)
         #expect(stdout == "args ['\(target.address.port)', 'default', '3', '2', '1048576', 'lit{x}'] GOMAXPROCS=3\n")
+        // The cell records what it started: the substituted command and env, and the port.
+        #expect(process.command == [Self.python3, "-c", Self.listener, String(target.address.port), "default", "3", "2", "1048576", "lit{x}"])
+        #expect(process.env == ["GOMAXPROCS": "3"])
+        #expect(process.port == Int(target.address.port))
         #expect(FileManager.default.fileExists(atPath: folder + "/" + process.stderrFile))
     }
 
@@ -105,6 +109,7 @@ struct ManagedTargetTests {
             #expect(error.process?.exitCode == 7)
             #expect(error.process?.exitedEarly == true)
             #expect(error.process?.readySeconds == nil)
+            #expect(error.process?.command?.first == Self.python3 && error.process?.port != nil, "the cell still says what was started")
         }
     }
 

@@ -12,17 +12,27 @@ struct NghttpdInteropTests {
     /// File sizes: empty, one byte, one frame, one default window, and several windows.
     static let sizes = [0, 1, 16 << 10, 64 << 10, 1 << 20, 3 << 20]
 
-    @Test("GET of files 0 B … 3 MiB: every stream complete with exactly the file's bytes")
-    func everyGetComplete() throws {
-        let nghttpd = try #require(InteropEnvironment.executable(named: "nghttpd"),
-                                   "CI is set but nghttpd is missing: scripts/setup.sh should install nghttp2-server")
+    /// The nghttpd executable (required: missing only outside CI, where the suite is disabled).
+    static func nghttpd() throws -> String {
+        try #require(InteropEnvironment.executable(named: "nghttpd"),
+                     "CI is set but nghttpd is missing: scripts/setup.sh should install nghttp2-server")
+    }
+
+    /// A fresh temporary document root holding `files` (name → bytes); the caller removes it.
+    static func docroot(_ files: [String: [UInt8]]) throws -> String {
         let docroot = FileManager.default.temporaryDirectory.appendingPathComponent("h2stress-docroot-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: docroot, withIntermediateDirectories: true)
+        for (name, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: docroot + "/" + name)) }
+        return docroot
+    }
+
+    @Test("GET of files 0 B … 3 MiB: every stream complete with exactly the file's bytes")
+    func everyGetComplete() throws {
+        let nghttpd = try Self.nghttpd()
+        let docroot = try Self.docroot(Dictionary(uniqueKeysWithValues: Self.sizes.map { size in
+            ("f\(size)", (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        }))
         defer { try? FileManager.default.removeItem(atPath: docroot) }
-        for size in Self.sizes {
-            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-            try Data(bytes).write(to: URL(fileURLWithPath: docroot + "/f\(size)"))
-        }
         let variants = Self.sizes.map { "    - {name: b\($0), mix: [{http.get: {size: \($0)B, path: /f\($0)}}]}" }.joined(separator: "\n")
         let yaml = """
             name: nghttpd
@@ -50,5 +60,38 @@ struct NghttpdInteropTests {
             #expect(!target.exitedEarly, "\(target)")
             #expect(target.cpuSeconds >= 0 && target.peakRSSBytes > 0)
         }
+    }
+
+    @Test("a serverThreads sweep starts nghttpd per cell with its own -n, env and port, and each cell records them")
+    func perCellCommandEnvAndPort() throws {
+        let nghttpd = try Self.nghttpd()
+        let docroot = try Self.docroot(["f": [UInt8](repeating: 7, count: 1_000)])
+        defer { try? FileManager.default.removeItem(atPath: docroot) }
+        let run = try ManagedTargetRun.run(yaml: """
+            name: nghttpd-threads
+            target:
+              command: [\(ManagedTargetRun.quoted(nghttpd)), "--no-tls", "-n", "{threads}", "-d", \(ManagedTargetRun.quoted(docroot)), "{port}"]
+              env: {GOMAXPROCS: "{threads}", CELL: "{cell}"}
+            duration: 20s
+            totalStreams: 8
+            mix: [{http.get: {size: 1000B, path: /f}}]
+            sweep: {serverThreads: [1, 2]}
+            """)
+        #expect(run.result.cells.map(\.id) == ["default/t1/s1/r1", "default/t1/s2/r1"])
+        var ports: Set<Int> = []
+        for cell in run.result.cells {
+            #expect(cell.streams.complete == 8, "\(cell.id): \(cell.streams) \(cell.connectionErrors)")
+            let target = try #require(cell.target)
+            let port = try #require(target.port)
+            ports.insert(port)
+            #expect(target.command == [nghttpd, "--no-tls", "-n", String(cell.serverThreads), "-d", docroot, String(port)])
+            #expect(target.env == ["GOMAXPROCS": String(cell.serverThreads), "CELL": TargetCommandTemplate.fileStem(cellID: cell.id)])
+        }
+        #expect(ports.count == 2, "each cell picked its own free port")
+        // run.json carries them per cell.
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(run.result)) as? [String: Any]
+        let cells = try #require(json?["cells"] as? [[String: Any]])
+        let envs = cells.compactMap { ($0["target"] as? [String: Any])?["env"] as? [String: String] }
+        #expect(envs.map { $0["GOMAXPROCS"] } == ["1", "2"])
     }
 }

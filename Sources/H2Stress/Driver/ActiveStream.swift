@@ -36,6 +36,8 @@ final class ActiveStream {
     /// Monotonic ns at which the consumer has taken (or would take) the last message that
     /// arrived; set when the stream ends (``StreamConsumer/drainEnd(now:rng:)``), 0 before.
     var consumedEnd: UInt64 = 0
+    /// This stream's own last frames, for its dump if it ends abnormally (inline: no allocation).
+    var frameTail = StreamFrameTail()
 
     init(id: Int32, verifier: StreamVerifier, startTime: UInt64, submitTime: UInt64, measured: Bool) {
         self.id = id

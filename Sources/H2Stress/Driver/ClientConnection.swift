@@ -313,15 +313,15 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         report(stream, verdict: stream.verifier.verdict(closure), now: now)
     }
 
-    /// Hands a finished stream to the worker, with its connection's frame trace when it did
-    /// not complete.
+    /// Hands a finished stream to the worker, with a frame trace when it did not complete: the
+    /// connection's frames around the end merged with the stream's own last frames.
     private func report(_ stream: ActiveStream, verdict: StreamVerdict, now: UInt64) {
         if verdict.outcome != .complete && stream.measured {
             if worker.measurements.frameTraces.count < FrameTraceDump.capPerCell {
                 worker.measurements.frameTraces.append(FrameTraceDump(
                     cellID: "", connection: index, streamID: stream.id, outcome: verdict.outcome.rawValue,
                     detail: verdict.detail, connectionStartNanos: connectionStart, streamStartNanos: stream.startTime,
-                    streamEndNanos: now, entries: trace.snapshot(around: now, stream: stream.id)))
+                    streamEndNanos: now, entries: trace.snapshot(around: now, stream: stream.id, tail: stream.frameTail)))
             } else {
                 worker.measurements.frameTracesLeftOut += 1
             }
@@ -633,8 +633,14 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         case Self.deadlineKind:
             guard state == .open, slotByID[id] != nil else { return }
             session?.resetStream(id, errorCode: Self.cancel)
+            let (dumps, recorded, open) = (worker.measurements.frameTraces.count, trace.recorded, generation)
             finish(id, closure: .deadline)
             afterIO()
+            // The RST_STREAM went out with that flush, after the stream's dump was taken: add it there.
+            if generation == open, dumps < worker.measurements.frameTraces.count,
+               worker.measurements.frameTraces[dumps].streamID == id, worker.measurements.frameTraces[dumps].connection == index {
+                worker.measurements.frameTraces[dumps].appendFramesSentForOutcome(trace.entries(since: recorded, stream: id))
+            }
         case Self.consumerKind:
             guard state == .open, let slot = slotByID[id], let s = streams[slot] else { return }
             runConsumer(s, now: MonotonicClock.now())
@@ -740,7 +746,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
 
     func frame(_ event: FrameEvent) {
         if tracesFrames {
-            trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow), streamWindow: Int(event.streamWindow))
+            let entry = trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow),
+                                     streamWindow: Int(event.streamWindow))
+            if let slot = slotByID[event.streamID], let s = streams[slot] { s.frameTail.record(entry) }
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
             peerSettingsReceived = true

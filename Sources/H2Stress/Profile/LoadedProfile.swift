@@ -59,10 +59,9 @@ public struct LoadedProfile: Sendable {
         return copy
     }
 
-    /// Sum of warm-up plus duration over all cells: a lower bound on the run's wall time.
-    public var estimatedWallTime: TimeSpan {
-        cells.reduce(TimeSpan.zero) { $0 + $1.profile.warmup + $1.profile.duration }
-    }
+    /// How long the cells' load takes: at most Σ (warm-up + duration), less when `totalStreams`
+    /// ends cells early (``WallTimeEstimate``).
+    public var wallTime: WallTimeEstimate { WallTimeEstimate(cells: cells) }
 
     /// Rebuilds `cells` from the variants and the sweep.
     private mutating func expand() {

@@ -28,6 +28,16 @@ public struct ManagedTargetSpec: Sendable, Hashable, Codable {
     /// Time between SIGTERM and SIGKILL when stopping it (default 2s).
     public var stopGrace: TimeSpan
 
+    /// The names of every placeholder that `command` or `env` uses (e.g. `port`, `threads`).
+    public var placeholders: Set<String> {
+        var names: Set<String> = []
+        for text in command + env.values {
+            guard case .success(let pieces) = TargetCommandTemplate.parse(text) else { continue }
+            for case .variable(let name) in pieces { names.insert(name) }
+        }
+        return names
+    }
+
     /// A managed target spec.
     public init(command: [String], env: [String: String] = [:], readyPort: Int? = nil,
                 readyTimeout: TimeSpan = TimeSpan(nanoseconds: 10_000_000_000),

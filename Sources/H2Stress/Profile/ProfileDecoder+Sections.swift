@@ -46,6 +46,7 @@ extension ProfileDecoder {
             try intList(node, "sweep.serverThreads", Self.threadRange)
         }
         let repeats = try sweepFields.value("repeats").map { (node) throws(ProfileError) in try int(node, "sweep.repeats", 1...1000) } ?? 1
+        try checkServerSettingsApply(to: target, server: top.value("server"), sweep: sweepFields)
         let (variants, overlays) = try decodeVariants(sweepFields.value("variants"))
         let gate = try top.value("gate").map { (node) throws(ProfileError) in
             try decodeGate(node, "gate", variantNames: variants.isEmpty ? ["default"] : variants.map(\.name))

@@ -153,15 +153,51 @@ extension ProfileDecoder {
             if let grace = stop.value("grace") { spec.stopGrace = try time(grace, stop.path("grace"), positive: true) }
         }
         if spec.readyPort == nil {
-            let usesPort = (spec.command + spec.env.values).contains { text in
-                if case .success(let pieces) = TargetCommandTemplate.parse(text) { return pieces.contains(.variable("port")) }
-                return false
-            }
-            guard usesPort else {
+            guard spec.placeholders.contains("port") else {
                 throw fail(target.node.origin, target.path("ready.port"), "`\(target.path("ready.port"))` is missing and no argument or `env` value uses `{port}`; write the port the server listens on (`ready: {port: 50051}`), or pass `\"{port}\"` to it so h2stress can pick a free one")
             }
         }
         return spec
+    }
+
+    // MARK: Server settings without effect
+
+    /// Rejects `server.*` fields and `sweep.serverThreads` that cannot change what is measured:
+    /// a `url` target is a server h2stress does not start, and a `command` target only sees the
+    /// values its arguments or `env` pass on as placeholders. Otherwise cells labelled with
+    /// different server settings (`…/s1/…`, `…/s4/…`) would measure the same server.
+    func checkServerSettingsApply(to target: TargetSpec, server: ProfileNode?, sweep: Fields) throws(ProfileError) {
+        let written = (server?.entries ?? []).filter { $0.value.kind != .null }
+        let serverThreads = sweep.entries.first { $0.key == "serverThreads" && $0.value.kind != .null }
+        switch target {
+        case .embedded:
+            return
+        case .url:
+            if let entry = written.first {
+                let field = Self.join("server", entry.key)
+                throw fail(entry.keyOrigin, field, "`\(field)` has no effect on a `url` target (h2stress does not start that server): remove it, or use `target: embedded` / a `command` target that passes `{\(Self.placeholder(forServerKey: entry.key))}`")
+            }
+            if let entry = serverThreads {
+                throw fail(entry.keyOrigin, "sweep.serverThreads", "`sweep.serverThreads` has no effect on a `url` target (h2stress does not start that server), so its cells would differ only in their `/s<n>` label: remove it, or use `target: embedded` / a `command` target that passes `{threads}`")
+            }
+        case .command(let spec):
+            let used = spec.placeholders
+            for entry in written {
+                let field = Self.join("server", entry.key)
+                let names = entry.key == "threads" ? ["threads", "server.threads"] : [field]
+                guard !names.contains(where: used.contains) else { continue }
+                let example = entry.key == "threads" ? "`env: {GOMAXPROCS: \"{threads}\"}`" : "`\"--window\", \"{\(field)}\"` in `command`"
+                throw fail(entry.keyOrigin, field, "`\(field)` has no effect on this `command` target: no argument or `env` value uses \(names.map { "`{\($0)}`" }.joined(separator: " or ")); pass it to the server, e.g. \(example), or remove `\(field)`")
+            }
+            if let entry = serverThreads, !used.contains("threads"), !used.contains("server.threads") {
+                throw fail(entry.keyOrigin, "sweep.serverThreads", "`sweep.serverThreads` has no effect on this `command` target: no argument or `env` value uses `{threads}` (the cell's server thread count), so its cells would differ only in their `/s<n>` label; pass it to the server, e.g. `env: {GOMAXPROCS: \"{threads}\"}`, or remove `sweep.serverThreads`")
+            }
+        }
+    }
+
+    /// The placeholder that passes `server.<key>` to a `command` target.
+    static func placeholder(forServerKey key: String) -> String {
+        key == "threads" ? "threads" : "server." + key
     }
 
     /// A `command` argument or `env` value: a scalar whose placeholders are all known.

@@ -1,5 +1,6 @@
-/// Settings of the embedded target server (ignored for `url` targets, except that they are
-/// recorded).
+/// Settings of the embedded target server, or of a managed (`command`) target that is passed them
+/// as `{server.*}` placeholders. Writing any of them for a `url` target, or for a command that
+/// uses no placeholder for it, is a profile error (``ProfileDecoder/checkServerSettingsApply(to:server:sweep:)``).
 public struct ServerSettings: Sendable, Hashable, Codable {
     /// Server event-loop threads (default 1; 1…256). A sweep's `serverThreads` overrides it.
     public var threads: Int

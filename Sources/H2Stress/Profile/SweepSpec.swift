@@ -2,7 +2,8 @@
 public struct SweepSpec: Sendable, Hashable, Codable {
     /// Driver thread counts (absent in YAML: `[profile.threads]`).
     public var threads: [Int]
-    /// Embedded-server thread counts (absent in YAML: `[server.threads]`).
+    /// Server thread counts (absent in YAML: `[server.threads]`): the embedded server's, or a
+    /// managed target's `{threads}`; a profile error for `url` targets.
     public var serverThreads: [Int]
     /// Runs of each (variant, threads, serverThreads) point (default 1).
     public var repeats: Int

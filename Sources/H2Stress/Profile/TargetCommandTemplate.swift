@@ -114,6 +114,18 @@ public enum TargetCommandTemplate {
         ]
     }
 
+    /// `argument` as a shell would need it quoted (`'…'` unless it is plain), for showing a command
+    /// line in messages and reports only: h2stress never runs a command through a shell.
+    public static func shellQuoted(_ argument: String) -> String {
+        let plain = !argument.isEmpty && argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) }
+        return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// `arguments` as one line, each quoted by ``shellQuoted(_:)``, e.g. `./srv --port 40123 'a b'`.
+    public static func commandLine(_ arguments: [String]) -> String {
+        arguments.map(shellQuoted).joined(separator: " ")
+    }
+
     /// `cell.id` made safe for a file name (`{cell}` and the `targets/` files).
     public static func fileStem(cellID: String) -> String {
         let safe = String(cellID.map { c -> Character in

@@ -1,5 +1,5 @@
-/// What a managed target's process cost and how it ended, for one cell (`cells[i].target` in
-/// `run.json`).
+/// What a managed target's process was started as, what it cost and how it ended, for one cell
+/// (`cells[i].target` in `run.json`).
 ///
 /// CPU time is exact (`wait4`'s `rusage` of the reaped child: all its threads, but not
 /// grandchildren it did not wait for). Peak RSS is the largest `VmHWM` read from
@@ -27,13 +27,23 @@ public struct TargetProcessResult: Sendable, Codable, Equatable {
     /// Its stdout and stderr files, relative to the run folder (`targets/<cell>.stdout`).
     public var stdoutFile: String
     public var stderrFile: String
+    /// The program and arguments it was started with: the profile's `target.command` with this
+    /// cell's placeholders substituted. nil in files written before it was recorded.
+    public var command: [String]?
+    /// The environment variables h2stress set for it on top of its own environment: the
+    /// profile's `target.env`, substituted (e.g. `GOMAXPROCS`). nil in older files.
+    public var env: [String: String]?
+    /// The port on 127.0.0.1 it was to listen on (`ready.port`, or the one passed as `{port}`).
+    /// nil in older files.
+    public var port: Int?
 
     /// User plus system seconds.
     public var cpuSeconds: Double { userSeconds + systemSeconds }
 
     /// A result.
     public init(userSeconds: Double, systemSeconds: Double, peakRSSBytes: Int, exitStatus: String, exitCode: Int?, signal: Int?,
-                exitedEarly: Bool, killedAfterGrace: Bool, readySeconds: Double?, stdoutFile: String, stderrFile: String) {
+                exitedEarly: Bool, killedAfterGrace: Bool, readySeconds: Double?, stdoutFile: String, stderrFile: String,
+                command: [String]? = nil, env: [String: String]? = nil, port: Int? = nil) {
         self.userSeconds = userSeconds
         self.systemSeconds = systemSeconds
         self.peakRSSBytes = peakRSSBytes
@@ -45,11 +55,26 @@ public struct TargetProcessResult: Sendable, Codable, Equatable {
         self.readySeconds = readySeconds
         self.stdoutFile = stdoutFile
         self.stderrFile = stderrFile
+        self.command = command
+        self.env = env
+        self.port = port
+    }
+
+    /// ``command`` as one line, each argument quoted as a shell would need it (for reports and
+    /// messages; nothing is run by a shell); nil when not recorded.
+    public var commandLine: String? {
+        command.map(TargetCommandTemplate.commandLine)
+    }
+
+    /// ``env`` as `NAME=value` pairs sorted by name, values quoted like ``commandLine``; nil when
+    /// not recorded, empty when no variable was set.
+    public var envText: String? {
+        env.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\(TargetCommandTemplate.shellQuoted($0.value))" }.joined(separator: " ") }
     }
 
     private enum CodingKeys: String, CodingKey {
         case cpuSeconds, userSeconds, systemSeconds, peakRSSBytes, exitStatus, exitCode, signal, exitedEarly, killedAfterGrace
-        case readySeconds, stdoutFile, stderrFile
+        case readySeconds, stdoutFile, stderrFile, command, env, port
     }
 
     /// Encodes every field plus the derived `cpuSeconds`.
@@ -67,6 +92,9 @@ public struct TargetProcessResult: Sendable, Codable, Equatable {
         try c.encodeIfPresent(readySeconds, forKey: .readySeconds)
         try c.encode(stdoutFile, forKey: .stdoutFile)
         try c.encode(stderrFile, forKey: .stderrFile)
+        try c.encodeIfPresent(command, forKey: .command)
+        try c.encodeIfPresent(env, forKey: .env)
+        try c.encodeIfPresent(port, forKey: .port)
     }
 
     /// Decodes what ``encode(to:)`` writes (`cpuSeconds` is derived, not read).
@@ -83,5 +111,8 @@ public struct TargetProcessResult: Sendable, Codable, Equatable {
         readySeconds = try c.decodeIfPresent(Double.self, forKey: .readySeconds)
         stdoutFile = try c.decode(String.self, forKey: .stdoutFile)
         stderrFile = try c.decode(String.self, forKey: .stderrFile)
+        command = try c.decodeIfPresent([String].self, forKey: .command)
+        env = try c.decodeIfPresent([String: String].self, forKey: .env)
+        port = try c.decodeIfPresent(Int.self, forKey: .port)
     }
 }

@@ -7,7 +7,11 @@ import H2Wire
 /// ``record(time:direction:type:streamID:flags:length:errorCode:lastStreamID:windowIncrement:connectionWindow:streamWindow:)``
 /// runs for every frame of every connection, so it is O(1) and allocation-free: the storage is
 /// allocated once in ``init(capacity:)`` and entries are overwritten in place, oldest first.
-/// Only ``snapshot(around:stream:before:after:)`` and ``entries`` allocate, for the rare abnormal stream.
+/// Only the snapshots and ``entries`` allocate, for the rare abnormal stream.
+///
+/// With many streams on a connection the ring can hold none of one stream's frames (200
+/// streams sending DATA fill 256 entries in a moment), so each stream also keeps its own
+/// last frames in a ``StreamFrameTail``; ``snapshot(around:stream:tail:before:after:)`` merges both.
 ///
 /// Threading: a value owned by one connection on its worker's loop thread.
 /// Invariants: `count ≤ capacity`; `head` is where the next entry goes; the logical order
@@ -35,7 +39,8 @@ public struct FrameTrace: Sendable {
     /// The most entries the ring holds.
     public var capacity: Int { storage.count }
 
-    /// Records one frame, overwriting the oldest entry when the ring is full. O(1), no allocation.
+    /// Records one frame, overwriting the oldest entry when the ring is full, and returns the entry
+    /// (for the stream's ``StreamFrameTail``). O(1), no allocation.
     ///
     /// - Parameters:
     ///   - time: `CLOCK_MONOTONIC` ns when the frame was seen (non-decreasing from call to call).
@@ -43,25 +48,27 @@ public struct FrameTrace: Sendable {
     ///     (`ClientSession.connectionReceiveWindow`).
     ///   - streamWindow: the stream's receive window right after the frame
     ///     (`ClientSession.streamReceiveWindow(_:)`); -1 when not applicable or unknown.
-    @inline(__always)
+    @inline(__always) @discardableResult
     public mutating func record(time: UInt64, direction: FrameTraceEntry.Direction, type: UInt8, streamID: Int32,
                                 flags: UInt8, length: UInt32, errorCode: UInt32 = 0, lastStreamID: Int32 = 0,
-                                windowIncrement: Int32 = 0, connectionWindow: Int32, streamWindow: Int32) {
-        storage[head] = FrameTraceEntry(
+                                windowIncrement: Int32 = 0, connectionWindow: Int32, streamWindow: Int32) -> FrameTraceEntry {
+        let entry = FrameTraceEntry(
             sequence: recorded, time: time, direction: direction, type: type, flags: flags, streamID: streamID,
             length: length, errorCode: errorCode, lastStreamID: lastStreamID, windowIncrement: windowIncrement,
             connectionWindow: connectionWindow, streamWindow: streamWindow)
+        storage[head] = entry
         head += 1
         if head == storage.count { head = 0 }
         if count < storage.count { count += 1 }
         recorded &+= 1
+        return entry
     }
 
     /// Records a session's ``FrameEvent`` (as delivered to `ClientSessionDelegate.frame(_:)`).
     ///
     /// Windows are clamped to `Int32`; for connection frames (stream 0) the stream window is stored as -1.
-    @inline(__always)
-    public mutating func record(_ event: FrameEvent, time: UInt64, connectionWindow: Int, streamWindow: Int) {
+    @inline(__always) @discardableResult
+    public mutating func record(_ event: FrameEvent, time: UInt64, connectionWindow: Int, streamWindow: Int) -> FrameTraceEntry {
         record(time: time, direction: event.direction == .received ? .received : .sent, type: event.type,
                streamID: event.streamID, flags: event.flags, length: UInt32(clamping: event.length),
                errorCode: event.errorCode, lastStreamID: event.lastStreamID, windowIncrement: event.windowIncrement,
@@ -122,6 +129,34 @@ public struct FrameTrace: Sendable {
             }
         }
         return result
+    }
+
+    /// The connection's frames around `time` (as ``snapshot(around:stream:before:after:)``) merged
+    /// with the stream's own last frames from `tail`, oldest first, each frame once. Allocates.
+    public func snapshot(around time: UInt64, stream: Int32, tail: StreamFrameTail,
+                         before: Int = 64, after: Int = 16) -> [FrameTraceEntry] {
+        let context = snapshot(around: time, stream: stream, before: before, after: after)
+        let own = tail.entries
+        var merged: [FrameTraceEntry] = []
+        merged.reserveCapacity(context.count + own.count)
+        var i = 0, j = 0
+        while i < context.count || j < own.count {
+            if j == own.count || (i < context.count && context[i].sequence < own[j].sequence) {
+                merged.append(context[i])
+                i += 1
+            } else {
+                if i < context.count && context[i].sequence == own[j].sequence { i += 1 }
+                merged.append(own[j])
+                j += 1
+            }
+        }
+        return merged
+    }
+
+    /// The held entries of `stream` recorded at or after sequence number `sequence`, oldest first
+    /// (e.g. what the driver sent for a stream after its outcome was decided). Allocates.
+    public func entries(since sequence: UInt64, stream: Int32) -> [FrameTraceEntry] {
+        Array((0..<count).lazy.map(entry).filter { $0.sequence >= sequence && $0.streamID == stream })
     }
 
     /// Measures ``record(time:direction:type:streamID:flags:length:errorCode:lastStreamID:windowIncrement:connectionWindow:streamWindow:)``

@@ -21,10 +21,12 @@ public struct FrameTraceDump: Sendable, Codable, Equatable {
     public var connectionStartNanos: UInt64
     /// `CLOCK_MONOTONIC` ns when the stream was opened, when known.
     public var streamStartNanos: UInt64?
-    /// `CLOCK_MONOTONIC` ns when the stream ended (the moment the snapshot was taken around);
+    /// `CLOCK_MONOTONIC` ns when the stream ended (the moment the snapshot was taken around, or
+    /// the last frame the driver sent because of the outcome, see ``appendFramesSentForOutcome(_:)``);
     /// the text form marks this point.
     public var streamEndNanos: UInt64
-    /// The connection's frames around the end, oldest first (``FrameTrace/snapshot(around:stream:before:after:)``).
+    /// The connection's frames around the end merged with the stream's own last frames, oldest
+    /// first, each once (``FrameTrace/snapshot(around:stream:tail:before:after:)``).
     public var entries: [FrameTraceEntry]
 
     /// Creates a dump.
@@ -40,5 +42,16 @@ public struct FrameTraceDump: Sendable, Codable, Equatable {
         self.streamStartNanos = streamStartNanos
         self.streamEndNanos = streamEndNanos
         self.entries = entries
+    }
+
+    /// Adds the frames the driver wrote because of the outcome, after the snapshot was taken
+    /// (a deadline's RST_STREAM(CANCEL)), and moves the end to the last of them, so that they
+    /// come before the "ended" marker of the text form.
+    public mutating func appendFramesSentForOutcome(_ sent: [FrameTraceEntry]) {
+        let newest = entries.last?.sequence
+        for entry in sent where newest.map({ entry.sequence > $0 }) ?? true {
+            entries.append(entry)
+            streamEndNanos = max(streamEndNanos, entry.time)
+        }
     }
 }
