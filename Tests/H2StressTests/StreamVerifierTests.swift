@@ -298,7 +298,7 @@ struct StreamVerifierTests {
         #expect(v.messagesReceived == 10)
         #expect(verdict == StreamVerdict(
             outcome: .integrity,
-            detail: "message 2: \(PayloadResponseLayout.encodedLength(bodySize: 1000)) bytes, planned \(PayloadResponseLayout.encodedLength(bodySize: 1024))",
+            detail: "message 2: payload body 1000 bytes, planned 1024",
             errorCode: nil))
     }
 
@@ -409,5 +409,51 @@ struct StreamVerifierTests {
         let one = 5 + PayloadResponseLayout.encodedLength(bodySize: 100)
         #expect(v.progressText == "2/6 messages, \(2 * one)/\(6 * one) bytes")
         #expect(Self.started(Self.httpGet).progressText == "0/65536 bytes")
+    }
+}
+
+/// Responses are checked by decoding them: any valid encoding of the planned message is
+/// `complete`, whoever wrote it; a wrong body size or an undecodable message is `integrity`.
+@Suite("Decoded gRPC responses")
+struct DecodedResponseTests {
+    static func unaryPlan(responseSize: Int) -> StreamPlan {
+        PlanBuilder.plan(for: .grpcUnary(UnarySpec(requestSize: ByteCount(bytes: 1), responseSize: ByteCount(bytes: responseSize))),
+                         stamped: false)
+    }
+
+    static func verdict(_ message: [UInt8], plan: StreamPlan) -> StreamVerdict {
+        var v = StreamVerifierTests.started(plan)
+        var frame: [UInt8] = []
+        GRPCFrame.append(message, to: &frame)
+        v.receive(frame, chunkSizes: [1, 2, 3])
+        v.receiveGRPCTrailers(status: 0)
+        return v.verdict(StreamVerifierTests.cleanClose)
+    }
+
+    @Test("grpcio's explicitly empty body, Go's omitted one, reordered fields and unknown fields are all complete")
+    func otherValidEncodingsAreComplete() {
+        let empty = Self.unaryPlan(responseSize: 0)
+        #expect(Self.verdict([0x0A, 0x02, 0x12, 0x00], plan: empty).outcome == .complete, "grpcio: 4 bytes where h2stress writes 2")
+        #expect(Self.verdict([0x0A, 0x00], plan: empty).outcome == .complete)
+        #expect(Self.verdict([], plan: empty).outcome == .complete, "no payload at all")
+        let three = Self.unaryPlan(responseSize: 3)
+        #expect(Self.verdict([0x0A, 0x07, 0x12, 0x03, 1, 2, 3, 0x08, 0x01], plan: three).outcome == .complete, "body before type")
+        #expect(Self.verdict([0x78, 0x05, 0x0A, 0x05, 0x12, 0x03, 1, 2, 3, 0x82, 0x01, 0x00], plan: three).outcome == .complete,
+                "unknown fields around the payload")
+    }
+
+    @Test("a body one byte short or long is integrity, named by its decoded size")
+    func wrongBodySizeIsIntegrity() {
+        let verdict = Self.verdict([0x0A, 0x04, 0x12, 0x02, 1, 2], plan: Self.unaryPlan(responseSize: 3))
+        #expect(verdict.outcome == .integrity && verdict.detail == "message 0: payload body 2 bytes, planned 3")
+        let long = Self.verdict([0x0A, 0x06, 0x12, 0x04, 1, 2, 3, 4], plan: Self.unaryPlan(responseSize: 3))
+        #expect(long.outcome == .integrity && long.detail == "message 0: payload body 4 bytes, planned 3")
+    }
+
+    @Test("an undecodable message is integrity with the decode error named")
+    func undecodableIsIntegrity() {
+        let verdict = Self.verdict([0x0A, 0x05, 0x12, 0x03, 0x01], plan: Self.unaryPlan(responseSize: 3))
+        #expect(verdict.outcome == .integrity)
+        #expect(verdict.detail == "message 0: undecodable protobuf: field 1 at byte 0 runs past the end of its message")
     }
 }

@@ -57,6 +57,34 @@ struct ManagedGRPCServerTests {
         }
     }
 
+    @Test("0 B … 1 MiB bodies from grpcio in its runtime encoding and in another valid one (defaults written, fields reordered, an unknown field): every stream complete")
+    func bodiesOfEverySizeInEveryEncodingComplete() throws {
+        let yaml = """
+            name: grpcio-encodings
+            target: {command: \(try Self.command()), ready: {timeout: 30s}}
+            duration: 30s
+            totalStreams: 24
+            connections: 2
+            streamsPerConnection: 4
+            mix:
+              - grpc.serverStream: {messages: 8, size: 1000B, interval: 1ms, bursts: [{at: 0, size: 0B}, {at: 1, size: 1B}, {at: 3, size: 64KiB}, {at: 5, size: 1MiB}, {at: 7, size: 0B}]}
+            sweep:
+              variants:
+                - {name: runtime-streaming}
+                - {name: runtime-unary-empty, mix: [{grpc.unary: {requestSize: 0B, responseSize: 0B}}]}
+                - {name: explicit-streaming, target: {command: \(try Self.command(["--encoding", "explicit"]))}}
+                - {name: explicit-unary-empty, target: {command: \(try Self.command(["--encoding", "explicit"]))}, mix: [{grpc.unary: {requestSize: 0B, responseSize: 0B}}]}
+                - {name: explicit-unary-large, target: {command: \(try Self.command(["--encoding", "explicit"]))}, mix: [{grpc.unary: {requestSize: 100B, responseSize: 1MiB}}]}
+            """
+        let run = try ManagedTargetRun.run(yaml: yaml)
+        #expect(run.result.cells.count == 5)
+        for cell in run.result.cells {
+            #expect(cell.streams.complete == 24 && cell.streams.failed == 0,
+                    "\(cell.id): \(cell.streams) \(cell.failures.prefix(2)) \(cell.connectionErrors.prefix(2))")
+            #expect(cell.streams.integrity == 0)
+        }
+    }
+
     @Test("a target that dies mid-cell: open streams end connection-lost with a reason, the exit is noted, the next cell runs")
     func targetDiesMidCell() throws {
         let yaml = """

@@ -188,6 +188,8 @@ private func readChecked(_ chunks: [ArraySlice<UInt8>]) throws -> [Checked] {
     let stream = stampedStream(bodies)
     let want: [Checked] = bodies.enumerated().map { i, size in
         let header = PayloadResponseLayout.headerLength(bodySize: size)
+        // An empty body is `0a 00`: a present payload with no body field, so no body range.
+        guard size > 0 else { return Checked(check: .unstamped(bodyLength: 0), bodyRange: nil) }
         guard size >= 32 else { return Checked(check: .unstamped(bodyLength: size), bodyRange: header..<(header + size)) }
         let stamp = MessageStamp.expected(streamID: 1, index: UInt32(i), bodyLength: size, sendTimeNs: 1000 + UInt64(i))
         return Checked(check: .valid(stamp), bodyRange: header..<(header + size), stamp: stamp)
@@ -214,16 +216,20 @@ private func readChecked(_ chunks: [ArraySlice<UInt8>]) throws -> [Checked] {
     }
 }
 
-@Test func readerReportsOtherLayoutsAsUnrecognized() throws {
-    // A SimpleResponse with a username after the payload, and a compressed message.
+@Test func readerDecodesOtherLayoutsAndFlagsOnlyWhatItCannotRead() throws {
+    // A SimpleResponse with a username after the payload (valid: decoded, its 40-byte body carries
+    // no stamp magic), a compressed message (not decoded), a payload field with the wrong wire
+    // type (an unknown field to a protobuf decoder: no body) and a length past the message end.
     var stream: [UInt8] = []
     let withUsername = SimpleResponse(payload: Payload(body: [UInt8](repeating: 1, count: 40))).encoded() + [0x12, 0x01, 0x61]
     GRPCFrame.append(withUsername, to: &stream)
     GRPCFrame.append(StreamingOutputCallResponse(payload: Payload(body: [1, 2])).encoded(), compressed: true, to: &stream)
     GRPCFrame.append([0x08, 0x01], to: &stream)
+    GRPCFrame.append([0x0A, 0x05, 0x12, 0x03, 0x01], to: &stream)
     let seen = try readChecked([stream[...]])
-    #expect(seen.map(\.check) == [.unrecognizedLayout, .unrecognizedLayout, .unrecognizedLayout])
-    #expect(seen.allSatisfy { $0.bodyRange == nil && $0.stamp == nil })
+    #expect(seen.map(\.check) == [.badMagic, .unrecognizedLayout, .unstamped(bodyLength: 0), .unrecognizedLayout])
+    #expect(seen.map(\.bodyRange) == [4..<44, nil, nil, nil])
+    #expect(seen.allSatisfy { $0.stamp == nil })
 
     // Without checksStamps nothing is checked.
     var plain = GRPCMessageReader()

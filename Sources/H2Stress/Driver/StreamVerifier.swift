@@ -159,9 +159,15 @@ public struct StreamVerifier {
             integrityProblem = "message \(index) is compressed; the plan asked for none"
             return
         }
-        let expectedLength = plan.expectedMessageLengths[index]
-        if message.length != expectedLength {
-            integrityProblem = "message \(index): \(message.length) bytes, planned \(expectedLength)"
+        // The decoded body, never the wire length: any valid encoding of the planned message
+        // passes (fields in any order, defaults written or omitted, unknown fields).
+        if let error = message.decodeError {
+            integrityProblem = "message \(index): undecodable protobuf: \(error)"
+            return
+        }
+        let plannedBody = plan.expectedBodySizes[index]
+        if message.bodyLength != plannedBody {
+            integrityProblem = "message \(index): payload body \(message.bodyLength) bytes, planned \(plannedBody)"
             return
         }
         if plan.stamped, let problem = stampProblem(message.stampCheck, index: index) {

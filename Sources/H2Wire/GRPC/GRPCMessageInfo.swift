@@ -1,5 +1,6 @@
 /// What ``GRPCMessageReader`` reports for each completed gRPC message: its flag and length,
-/// a copy of its first bytes, and (when asked) the result of checking its body stamp.
+/// the payload body a protobuf decoder finds in it, a copy of its first bytes, and (when
+/// asked) the result of checking its body stamp.
 ///
 /// The prefix copy lives inline (no heap allocation per message). 64 bytes hold the
 /// response protobuf header (at most 12 bytes) and the 32-byte ``MessageStamp``.
@@ -14,8 +15,13 @@ public struct GRPCMessageInfo {
     /// The payload length announced by the gRPC prefix (the serialized protobuf message,
     /// not counting the 5-byte prefix).
     public internal(set) var length: Int = 0
-    /// Where the payload body lies in the message, when the reader checks stamps and the
-    /// message has the payload-only response layout (``PayloadResponseLayout``).
+    /// The payload body length a protobuf decoder finds in the message
+    /// (``PayloadBodyDecoder``): 0 when the message has no body (or is compressed).
+    public internal(set) var bodyLength: Int = 0
+    /// Why the message is not a valid encoding of a payload response; nil when it decoded
+    /// (compressed messages are not decoded: nil).
+    public internal(set) var decodeError: PayloadBodyDecoder.DecodeError? = nil
+    /// Where the payload body lies in the message, when a body field was decoded.
     public internal(set) var bodyRange: Range<Int>? = nil
     /// The stamp check of the body; ``MessageStamp/Check/notChecked`` unless the reader
     /// was created with `checksStamps: true`.

@@ -2,8 +2,9 @@
 /// chunks split anywhere (inside the 5-byte prefix included).
 ///
 /// For each completed message it calls back with a ``GRPCMessageInfo``: compressed flag,
-/// length, a copy of the first 64 payload bytes and, with `checksStamps`, the verdict of the
-/// body's ``MessageStamp`` (found via ``PayloadResponseLayout``, checksummed across chunks by
+/// length, the payload body length a protobuf decoder finds (``PayloadBodyDecoder``: any valid
+/// encoding, whoever wrote it), a copy of the first 64 payload bytes and, with `checksStamps`,
+/// the verdict of the body's ``MessageStamp`` (checksummed across chunks by
 /// ``MessageStamp/Verifier``, the whole body or only the stamp as ``ChecksumSampling`` picks).
 /// At the end of the stream, ``midMessage`` tells whether a message
 /// was cut short.
@@ -46,13 +47,14 @@ public struct GRPCMessageReader {
     private var received: Int = 0
     /// The message being assembled.
     private var current = GRPCMessageInfo()
-    /// Body location of the current message: `bodyUnknown`, `bodyUnrecognized` or the body offset.
-    private var bodyStart: Int = GRPCMessageReader.bodyUnknown
+    /// Decodes the current message to find its payload body (not used for compressed messages).
+    private var decoder = PayloadBodyDecoder(messageLength: 0)
+    /// The current message is decoded (its compressed flag is clear).
+    private var decodes = false
+    /// The current message's body is summed in full (``ChecksumSampling``).
+    private var sumsBody = false
     /// The checksum of the current body.
     private var verifier = MessageStamp.Verifier()
-
-    private static let bodyUnknown = -1
-    private static let bodyUnrecognized = -2
 
     /// Creates a reader for one stream.
     ///
@@ -129,13 +131,18 @@ public struct GRPCMessageReader {
         current.compressed = flag != 0
         current.length = length
         current.bodyRange = nil
+        current.bodyLength = 0
+        current.decodeError = nil
         current.stampCheck = .notChecked
         received = 0
-        bodyStart = checksStamps && flag != 0 ? Self.bodyUnrecognized : Self.bodyUnknown
-        verifier = MessageStamp.Verifier(summing: checksStamps && checksum.covers(seed: checksumSeed, index: messagesCompleted))
+        decodes = flag == 0
+        decoder = PayloadBodyDecoder(messageLength: length)
+        sumsBody = checksStamps && checksum.covers(seed: checksumSeed, index: messagesCompleted)
+        verifier = MessageStamp.Verifier(summing: sumsBody)
     }
 
-    /// Takes payload bytes `received ..< received + bytes.count` of the current message.
+    /// Takes payload bytes `received ..< received + bytes.count` of the current message: keeps
+    /// the first 64, decodes them, and feeds the payload body to the stamp verifier.
     private mutating func payload(_ bytes: UnsafeRawBufferPointer) {
         let start = received
         let end = start + bytes.count
@@ -147,48 +154,33 @@ public struct GRPCMessageReader {
                 (raw.baseAddress! + start).copyMemory(from: bytes.baseAddress!, byteCount: n)
             }
         }
-        guard checksStamps else { return }
-        if bodyStart == Self.bodyUnknown {
-            guard start < capacity else { bodyStart = Self.bodyUnrecognized; return }
-            let parse = current.withPrefixBytesUnchecked(count: min(end, capacity)) {
-                PayloadResponseLayout.parseHeader($0, messageLength: current.length)
-            }
-            switch parse {
-            case .needMoreBytes:
-                if end >= capacity { bodyStart = Self.bodyUnrecognized }
-                return
-            case .unrecognized:
-                bodyStart = Self.bodyUnrecognized
-                return
-            case let .body(offset, length):
-                bodyStart = offset
-                current.bodyRange = offset..<(offset + length)
-                // Body bytes already in the prefix copy, then the rest of this chunk.
-                let fromPrefixEnd = min(end, capacity)
-                if offset < fromPrefixEnd {
-                    current.withPrefixBytesUnchecked(count: fromPrefixEnd) { prefix in
-                        verifier.update(UnsafeRawBufferPointer(rebasing: prefix[offset..<fromPrefixEnd]))
-                    }
-                }
-                let rest = max(fromPrefixEnd, offset)
-                if rest < end {
-                    verifier.update(UnsafeRawBufferPointer(rebasing: bytes[(rest - start)...]))
-                }
-            }
-        } else if bodyStart >= 0 {
-            let from = max(start, bodyStart)
-            if from < end {
-                verifier.update(UnsafeRawBufferPointer(rebasing: bytes[(from - start)...]))
-            }
-        }
+        guard decodes else { return }
+        // Decoder and verifier are moved out while the decoder calls back (exclusive access);
+        // both are small inline values.
+        var d = decoder
+        var v = verifier
+        let stamps = checksStamps, sums = sumsBody
+        d.feed(bytes, onBodyStart: { _ in v = MessageStamp.Verifier(summing: sums) },
+               onBody: { if stamps { v.update($0) } })
+        decoder = d
+        verifier = v
     }
 
     private mutating func completeMessage(_ onMessage: (borrowing GRPCMessageInfo) -> Void) {
+        if decodes {
+            decoder.finish()
+            current.decodeError = decoder.error
+            current.bodyLength = decoder.error == nil ? decoder.bodyLength : 0
+            if decoder.error == nil, let offset = decoder.bodyOffset {
+                current.bodyRange = offset..<(offset + decoder.bodyLength)
+            }
+        }
         if checksStamps {
-            if current.length == 0 && !current.compressed {
-                current.bodyRange = 0..<0
+            if !decodes || current.decodeError != nil {
+                current.stampCheck = .unrecognizedLayout
+            } else if current.bodyLength == 0 {
                 current.stampCheck = .unstamped(bodyLength: 0)
-            } else if bodyStart >= 0 {
+            } else {
                 current.stampCheck = verifier.finish()
                 switch current.stampCheck {
                 case .valid, .checksumMismatch:
@@ -196,8 +188,6 @@ public struct GRPCMessageReader {
                     bytesSummed += verifier.bytesSeen
                 default: break
                 }
-            } else {
-                current.stampCheck = .unrecognizedLayout
             }
         }
         messagesCompleted += 1
@@ -206,13 +196,5 @@ public struct GRPCMessageReader {
         prefixValue = 0
         received = 0
         onMessage(current)
-    }
-}
-
-extension GRPCMessageInfo {
-    /// The first `count` bytes of the prefix copy, whatever `length` says (reader internal).
-    fileprivate func withPrefixBytesUnchecked<R>(count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        var storage = prefixStorage
-        return withUnsafeBytes(of: &storage) { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
 }
