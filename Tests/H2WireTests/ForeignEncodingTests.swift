@@ -39,19 +39,22 @@ struct ForeignEncodingTests {
         return (try? JSONDecoder().decode(File.self, from: Data(contentsOf: url)).entries) ?? []
     }()
 
+    /// Collects the last body's bytes.
+    struct CollectingSink: PayloadBodySink {
+        var body: [UInt8] = []
+        mutating func bodyStarted(length: Int) { body.removeAll(keepingCapacity: true); body.reserveCapacity(length) }
+        mutating func body(_ bytes: UnsafeRawBufferPointer) { body.append(contentsOf: bytes) }
+    }
+
     /// Decodes `message` fed in `chunks`, collecting the last body's bytes.
     static func decode(_ message: [UInt8], chunks: [Range<Int>]) -> (PayloadBodyDecoder, [UInt8]) {
         var decoder = PayloadBodyDecoder(messageLength: message.count)
-        var body: [UInt8] = []
+        var sink = CollectingSink()
         message.withUnsafeBytes { raw in
-            for range in chunks {
-                decoder.feed(UnsafeRawBufferPointer(rebasing: raw[range]),
-                             onBodyStart: { body.removeAll(keepingCapacity: true); body.reserveCapacity($0) },
-                             onBody: { body.append(contentsOf: $0) })
-            }
+            for range in chunks { decoder.feed(UnsafeRawBufferPointer(rebasing: raw[range]), into: &sink) }
         }
         decoder.finish()
-        return (decoder, body)
+        return (decoder, sink.body)
     }
 
     /// Splits `0..<count` into chunks: every single split point for small messages, seeded

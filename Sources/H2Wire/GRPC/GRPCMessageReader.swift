@@ -51,10 +51,8 @@ public struct GRPCMessageReader {
     private var decoder = PayloadBodyDecoder(messageLength: 0)
     /// The current message is decoded (its compressed flag is clear).
     private var decodes = false
-    /// The current message's body is summed in full (``ChecksumSampling``).
-    private var sumsBody = false
-    /// The checksum of the current body.
-    private var verifier = MessageStamp.Verifier()
+    /// The stamp check of the current body.
+    private var stampSink = StampSink(checks: false, verifier: MessageStamp.Verifier())
 
     /// Creates a reader for one stream.
     ///
@@ -137,8 +135,8 @@ public struct GRPCMessageReader {
         received = 0
         decodes = flag == 0
         decoder = PayloadBodyDecoder(messageLength: length)
-        sumsBody = checksStamps && checksum.covers(seed: checksumSeed, index: messagesCompleted)
-        verifier = MessageStamp.Verifier(summing: sumsBody)
+        stampSink = StampSink(checks: checksStamps, verifier: MessageStamp.Verifier(
+            summing: checksStamps && checksum.covers(seed: checksumSeed, index: messagesCompleted)))
     }
 
     /// Takes payload bytes `received ..< received + bytes.count` of the current message: keeps
@@ -155,15 +153,7 @@ public struct GRPCMessageReader {
             }
         }
         guard decodes else { return }
-        // Decoder and verifier are moved out while the decoder calls back (exclusive access);
-        // both are small inline values.
-        var d = decoder
-        var v = verifier
-        let stamps = checksStamps, sums = sumsBody
-        d.feed(bytes, onBodyStart: { _ in v = MessageStamp.Verifier(summing: sums) },
-               onBody: { if stamps { v.update($0) } })
-        decoder = d
-        verifier = v
+        decoder.feed(bytes, into: &stampSink)
     }
 
     private mutating func completeMessage(_ onMessage: (borrowing GRPCMessageInfo) -> Void) {
@@ -181,11 +171,11 @@ public struct GRPCMessageReader {
             } else if current.bodyLength == 0 {
                 current.stampCheck = .unstamped(bodyLength: 0)
             } else {
-                current.stampCheck = verifier.finish()
+                current.stampCheck = stampSink.verifier.finish()
                 switch current.stampCheck {
                 case .valid, .checksumMismatch:
                     messagesSummed += 1
-                    bytesSummed += verifier.bytesSeen
+                    bytesSummed += stampSink.verifier.bytesSeen
                 default: break
                 }
             }
@@ -196,5 +186,22 @@ public struct GRPCMessageReader {
         prefixValue = 0
         received = 0
         onMessage(current)
+    }
+}
+
+/// Hands a decoded payload body to its stamp verifier (when stamps are checked); a later body
+/// field starts a fresh verifier, as it replaces the earlier body.
+private struct StampSink: PayloadBodySink {
+    let checks: Bool
+    var verifier: MessageStamp.Verifier
+
+    @inline(__always)
+    mutating func bodyStarted(length: Int) {
+        if checks { verifier = MessageStamp.Verifier(summing: verifier.summing) }
+    }
+
+    @inline(__always)
+    mutating func body(_ bytes: UnsafeRawBufferPointer) {
+        if checks { verifier.update(bytes) }
     }
 }
