@@ -14,7 +14,8 @@
 /// the body — 4 bytes for bodies up to 125 bytes, 6 up to 16 380, 8 up to ~2 MiB — and the
 /// gRPC frame adds ``GRPCFrame/prefixLength`` more.
 ///
-/// The writer is for the embedded server's hot path: no allocation, the caller writes the
+/// Reading goes through ``PayloadBodyDecoder``, which accepts every valid encoding, not only
+/// this one. The writer is for the embedded server's hot path: no allocation, the caller writes the
 /// body (for example with ``MessageStamp/write(into:streamID:index:bodyLength:sendTimeNs:)``)
 /// right after the header.
 public enum PayloadResponseLayout {
@@ -59,70 +60,5 @@ public enum PayloadResponseLayout {
         offset += 1
         offset += ProtobufWriter.writeVarint(size, to: destination + offset)
         return offset
-    }
-
-    /// What ``parseHeader(_:messageLength:)`` found.
-    public enum HeaderParse: Equatable, Sendable {
-        /// The payload body is `length` bytes starting at `offset` in the message, and ends the message.
-        case body(offset: Int, length: Int)
-        /// `available` does not yet hold enough bytes to tell.
-        case needMoreBytes
-        /// The message does not have the payload-only layout (other fields, other order, bad lengths).
-        case unrecognized
-    }
-
-    /// Locates the payload body from the first bytes of a response message.
-    ///
-    /// Accepts the layout this type writes, with an optional `type` field (field 1 of
-    /// `Payload`) in front of the body, and the empty message (no payload). 64 bytes — what
-    /// ``GRPCMessageInfo`` keeps of every message — are always enough to decide.
-    ///
-    /// - Parameters:
-    ///   - available: the first bytes of the message (any number, up to all of it).
-    ///   - messageLength: the message length from the gRPC prefix.
-    public static func parseHeader(_ available: UnsafeRawBufferPointer, messageLength: Int) -> HeaderParse {
-        if messageLength == 0 { return .body(offset: 0, length: 0) }
-        var cursor = HeaderCursor(bytes: available)
-        guard let tag = cursor.byte() else { return .needMoreBytes }
-        guard tag == 0x0A else { return .unrecognized }
-        guard let payloadLength = cursor.varint() else { return cursor.verdict }
-        guard UInt64(cursor.offset) + payloadLength == UInt64(messageLength) else { return .unrecognized }
-        if cursor.offset == messageLength { return .body(offset: messageLength, length: 0) }
-        guard var fieldTag = cursor.byte() else { return .needMoreBytes }
-        if fieldTag == 0x08 {
-            guard cursor.varint() != nil else { return cursor.verdict }
-            if cursor.offset == messageLength { return .body(offset: messageLength, length: 0) }
-            guard let next = cursor.byte() else { return .needMoreBytes }
-            fieldTag = next
-        }
-        guard fieldTag == 0x12 else { return .unrecognized }
-        guard let bodyLength = cursor.varint() else { return cursor.verdict }
-        guard UInt64(cursor.offset) + bodyLength == UInt64(messageLength) else { return .unrecognized }
-        return .body(offset: cursor.offset, length: Int(bodyLength))
-    }
-}
-
-/// A tiny non-throwing cursor for ``PayloadResponseLayout/parseHeader(_:messageLength:)``.
-private struct HeaderCursor {
-    let bytes: UnsafeRawBufferPointer
-    var offset = 0
-    /// Why the last `varint()` returned nil.
-    var verdict = PayloadResponseLayout.HeaderParse.needMoreBytes
-
-    mutating func byte() -> UInt8? {
-        guard offset < bytes.count else { return nil }
-        defer { offset += 1 }
-        return bytes[offset]
-    }
-
-    mutating func varint() -> UInt64? {
-        var result: UInt64 = 0
-        for shift in stride(from: UInt64(0), to: 64, by: 7) {
-            guard let b = byte() else { verdict = .needMoreBytes; return nil }
-            result |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { return result }
-        }
-        verdict = .unrecognized
-        return nil
     }
 }
