@@ -11,7 +11,8 @@ struct ServeCommand: ParsableCommand {
         abstract: "Run the embedded HTTP/2 + gRPC target server until Ctrl-C.",
         discussion: """
         Serves grpc.testing.TestService/StreamingOutputCall and /UnaryCall (gRPC) and GET /bytes/<n>.
-        Send the request header `h2stress-stamp: 1` to get stamped message bodies.
+        Send the request header `h2stress-stamp: 1` to get stamped message bodies. A gRPC call's
+        `grpc-timeout` is honoured: when it expires the call ends with grpc-status 4 (DEADLINE_EXCEEDED).
         """)
 
     @Option(name: .long, help: "Address to bind (numeric).")
@@ -81,6 +82,8 @@ struct ServeCommand: ParsableCommand {
         fflushStdout()
         InterruptWatcher.waitForSignal(timeout: duration)
         let stats = server.stop()
-        print("h2stress serve: stopped; \(stats.connectionsAccepted) connections, \(stats.streamsFinished) responses, \(stats.dataBytesSent) DATA bytes sent")
+        let deadlines = stats.grpcTimeoutsReceived > 0
+            ? ", \(stats.grpcTimeoutsReceived) calls with grpc-timeout (\(stats.deadlinesExceeded) ended DEADLINE_EXCEEDED)" : ""
+        print("h2stress serve: stopped; \(stats.connectionsAccepted) connections, \(stats.streamsFinished) responses, \(stats.dataBytesSent) DATA bytes sent\(deadlines)")
     }
 }
