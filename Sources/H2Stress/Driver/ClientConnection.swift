@@ -55,6 +55,12 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private var pingSentAt: UInt64 = 0
     /// Recent frames of this connection, dumped to `frames/` for every abnormal stream.
     private var trace = FrameTrace()
+    /// The stream whose DATA was just delivered, so that the DATA frame event that follows
+    /// (nghttp2 reports the frame after its chunks) finds the stream's frame tail without a
+    /// second table lookup. Unmanaged: the stream table holds the stream, and every path that
+    /// removes a stream clears this first (``forgetTailStream()``).
+    private var tailStream: Unmanaged<ActiveStream>?
+    private var tailStreamID: Int32 = 0
     /// Monotonic ns the connection was opened (frame trace times are relative to it).
     private var connectionStart: UInt64 = 0
     /// Time stamped on frame events: taken once per read and once per flush, not per frame
@@ -88,6 +94,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         guard state == .idle || state == .closed else { return }
         goaway = nil
         connectionFault = nil
+        forgetTailStream()
         peerSettingsReceived = false
         generation &+= 1
         trace.removeAll()
@@ -183,6 +190,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
 
     /// Ends the connection at the end of a cell: open streams are `unfinished`, not failures.
     func shutdown(countUnfinished: Bool) {
+        forgetTailStream()
         let now = MonotonicClock.now()
         for i in streams.indices {
             if let s = streams[i] {
@@ -215,6 +223,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     /// The connection died under its streams: each open stream ends as `connectionLost` (or
     /// `goaway` when the peer had announced GOAWAY), then the worker reconnects.
     private func fail(reason: String) {
+        forgetTailStream()
         let now = MonotonicClock.now()
         let closure: StreamClosure = goaway.map { .goaway(lastStreamID: $0.lastStreamID, errorCode: $0.errorCode) }
             ?? .connectionLost(reason: reason)
@@ -305,6 +314,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
 
     private func finish(_ id: Int32, closure: StreamClosure) {
         guard let slot = slotByID.removeValue(forKey: id), let stream = streams[slot] else { return }
+        if tailStreamID == id { forgetTailStream() }
         streams[slot] = nil
         freeSlots.append(slot)
         openStreams -= 1
@@ -538,6 +548,13 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         worker.loop.setInterest(reg, on ? [.readable, .writable] : .readable)
     }
 
+    /// Drops the cached stream of ``tailStream`` (it is about to leave the table).
+    @inline(__always)
+    private func forgetTailStream() {
+        tailStream = nil
+        tailStreamID = 0
+    }
+
     // MARK: Flow-control accounting
 
     /// Starts or ends the stream's zero-window period. `now` 0 means "read the clock if the
@@ -676,6 +693,10 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         if consumesConnectionOnReceipt { session?.consumeConnection(bytes: bytes.count) }
         guard let slot = slotByID[stream] else { return }
         let s = streams[slot]!
+        if tracesFrames {
+            tailStream = Unmanaged.passUnretained(s)
+            tailStreamID = stream
+        }
         s.consumer?.received(bytes: bytes.count)
         var messages = 0
         var now: UInt64 = 0
@@ -748,7 +769,11 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         if tracesFrames {
             let entry = trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow),
                                      streamWindow: Int(event.streamWindow))
-            if let slot = slotByID[event.streamID], let s = streams[slot] { s.frameTail.record(entry) }
+            if event.streamID != 0 && event.streamID == tailStreamID, let s = tailStream {
+                s.takeUnretainedValue().frameTail.record(entry)
+            } else if let slot = slotByID[event.streamID], let s = streams[slot] {
+                s.frameTail.record(entry)
+            }
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
             peerSettingsReceived = true
