@@ -50,9 +50,14 @@ def _message_classes():
                               (3, "payload", F.TYPE_MESSAGE, opt, ".grpc.testing.Payload")])
     message("SimpleResponse", [(1, "payload", F.TYPE_MESSAGE, opt, ".grpc.testing.Payload")])
 
+    return classes_from_file(f, ["StreamingOutputCallRequest", "StreamingOutputCallResponse",
+                                 "SimpleRequest", "SimpleResponse"])
+
+
+def classes_from_file(file_proto, names):
+    """Message classes for `names` (in package grpc.testing) of a runtime-built FileDescriptorProto."""
     pool = descriptor_pool.DescriptorPool()
-    pool.Add(f)
-    names = ["StreamingOutputCallRequest", "StreamingOutputCallResponse", "SimpleRequest", "SimpleResponse"]
+    pool.Add(file_proto)
     descriptors = [pool.FindMessageTypeByName("grpc.testing." + n) for n in names]
     if hasattr(message_factory, "GetMessageClass"):          # protobuf >= 4.21
         classes = [message_factory.GetMessageClass(d) for d in descriptors]

@@ -24,10 +24,12 @@ import subprocess
 import sys
 
 import google.protobuf
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2
 from google.protobuf.internal import encoder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "interop"))
+from grpc_client import classes_from_file  # noqa: E402  (the shared descriptor → classes step)
 DEFAULT_OUT = os.path.join("Tests", "H2WireTests", "Fixtures", "foreign_encodings.json")
 MESSAGES = ["StreamingOutputCallResponse", "SimpleResponse"]
 PATTERN = "i%251"
@@ -71,16 +73,7 @@ def message_classes(explicit_presence):
                                       (6, "hostname", F.TYPE_STRING, None)])
     message("StreamingOutputCallResponse", False, [(1, "payload", F.TYPE_MESSAGE, ".grpc.testing.Payload")])
 
-    pool = descriptor_pool.DescriptorPool()
-    pool.Add(f)
-    names = ["Payload"] + MESSAGES
-    descriptors = [pool.FindMessageTypeByName("grpc.testing." + n) for n in names]
-    if hasattr(message_factory, "GetMessageClass"):          # protobuf >= 4.21
-        classes = [message_factory.GetMessageClass(d) for d in descriptors]
-    else:                                                    # older protobuf (Debian's 3.21)
-        factory = message_factory.MessageFactory(pool)
-        classes = [factory.GetPrototype(d) for d in descriptors]
-    return dict(zip(names, classes))
+    return classes_from_file(f, ["Payload"] + MESSAGES)
 
 
 STD = message_classes(False)
