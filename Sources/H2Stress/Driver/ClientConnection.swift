@@ -570,8 +570,9 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
         }
     }
 
-    /// Closes a stream's running figures at its end: the zero-window time so far, and a
-    /// consumer delay still running (counted up to `now`).
+    /// Closes a stream's running figures at its end: when its consumer would have taken the
+    /// last message that arrived (``ActiveStream/consumedEnd``), the zero-window time so far,
+    /// and a consumer delay still running (counted up to `now`).
     private func streamOver(_ s: ActiveStream, now: UInt64) {
         s.consumedEnd = s.consumer?.drainEnd(now: now, rng: &worker.consumerRNG) ?? now
         s.consumer?.end(now: now)
