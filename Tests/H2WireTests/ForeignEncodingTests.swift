@@ -133,3 +133,121 @@ struct ForeignEncodingTests {
         }
     }
 }
+
+/// Random valid encodings built field by field, with the body a conforming decoder must find
+/// known by construction: unknown fields of every wire type at both levels, fields with the
+/// schema's numbers but another wire type (unknown fields to protobuf runtimes), type fields,
+/// several payload occurrences (merged) and several body fields (the last wins).
+@Suite("Payload bodies of random valid encodings")
+struct RandomEncodingTests {
+    struct Builder {
+        var rng: SplitMix
+        mutating func varint(_ v: UInt64) -> [UInt8] {
+            var out: [UInt8] = []
+            var v = v
+            repeat { out.append(UInt8(v & 0x7F) | (v >= 0x80 ? 0x80 : 0)); v >>= 7 } while v > 0
+            return out
+        }
+        mutating func tag(_ field: Int, _ wireType: Int) -> [UInt8] { varint(UInt64(field << 3 | wireType)) }
+        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+        mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
+
+        /// A field that no decoder of these messages uses: an unknown number, or a known number
+        /// (`known`) with a wire type the schema does not give it.
+        mutating func unknownField(known: Int, knownWireType: Int) -> [UInt8] {
+            let field = int(0...3) == 0 ? known : int(3...200)
+            var wireType = [0, 1, 2, 5][int(0...3)]
+            if field == known && wireType == knownWireType { wireType = knownWireType == 2 ? 0 : 2 }
+            switch wireType {
+            case 0: return tag(field, 0) + varint(rng.next() >> UInt64(int(0...63)))
+            case 1: return tag(field, 1) + bytes(8)
+            case 5: return tag(field, 5) + bytes(4)
+            default: let n = int(0...40); return tag(field, 2) + varint(UInt64(n)) + bytes(n)
+            }
+        }
+
+        /// A payload occurrence and the body it sets (nil: it sets none).
+        mutating func payload() -> ([UInt8], [UInt8]?) {
+            var out: [UInt8] = []
+            var body: [UInt8]?
+            for _ in 0..<int(0...5) {
+                switch int(0...3) {
+                case 0: out += tag(1, 0) + varint(UInt64(int(0...3)))
+                case 1, 2:
+                    let b = bytes(int(0...300))
+                    out += tag(2, 2) + varint(UInt64(b.count)) + b
+                    body = b
+                default: out += unknownField(known: 2, knownWireType: 2)
+                }
+            }
+            return (out, body)
+        }
+
+        /// A whole response message and the body a conforming decoder reports.
+        mutating func message() -> ([UInt8], [UInt8]) {
+            var out: [UInt8] = []
+            var body: [UInt8] = []
+            for _ in 0..<int(0...4) {
+                if int(0...2) == 0 {
+                    out += unknownField(known: 1, knownWireType: 2)
+                } else {
+                    let (p, b) = payload()
+                    out += tag(1, 2) + varint(UInt64(p.count)) + p
+                    if let b { body = b }
+                }
+            }
+            return (out, body)
+        }
+    }
+
+    /// SplitMix64, so a failing case can be reproduced from its seed.
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("3,000 random valid encodings, randomly split: the last body, byte for byte, and no error")
+    func randomEncodings() {
+        var builder = Builder(rng: SplitMix(state: 20261204))
+        for seed in 0..<3_000 {
+            let (message, expected) = builder.message()
+            var chunks: [Range<Int>] = []
+            var at = 0
+            while at < message.count {
+                let n = min(message.count - at, builder.int(1...64))
+                chunks.append(at..<(at + n))
+                at += n
+            }
+            let (decoder, body) = ForeignEncodingTests.decode(message, chunks: chunks)
+            #expect(decoder.error == nil && decoder.isComplete, "case \(seed): \(String(describing: decoder.error)) in \(message)")
+            #expect(decoder.bodyLength == expected.count && body == expected, "case \(seed): body \(decoder.bodyLength), expected \(expected.count)")
+            if decoder.error != nil || body != expected { break }
+        }
+    }
+
+    @Test("cutting a valid encoding short is always an error, never a wrong body")
+    func truncationsAreErrors() {
+        var builder = Builder(rng: SplitMix(state: 7))
+        var checked = 0
+        for _ in 0..<500 {
+            let (message, _) = builder.message()
+            guard message.count > 1 else { continue }
+            let cut = builder.int(1...(message.count - 1))
+            // The prefix as a whole message of its own length may be valid; as a message that
+            // announced the full length and ended early, it never is.
+            var decoder = PayloadBodyDecoder(messageLength: message.count)
+            var sink = ForeignEncodingTests.CollectingSink()
+            message.withUnsafeBytes { decoder.feed(UnsafeRawBufferPointer(rebasing: $0[..<cut]), into: &sink) }
+            decoder.finish()
+            #expect(decoder.error != nil, "cut at \(cut) of \(message.count)")
+            checked += 1
+        }
+        #expect(checked > 400)
+    }
+}
