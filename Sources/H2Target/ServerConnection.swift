@@ -248,7 +248,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
         }
         if let faultText { readFault(faultText, into: &s) }
         if s.fault?.kind == .refuse {
-            session.resetStream(stream, errorCode: 7)   // REFUSED_STREAM
+            session.resetStream(stream, errorCode: HTTP2ErrorCode.refusedStream.rawValue)
             worker.stats.faultsApplied += 1
             return
         }
@@ -340,7 +340,7 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
             }
         } catch {
             if case .streamingOutput = s.route {} else if case .unary = s.route {} else {
-                session.resetStream(stream, errorCode: 2)   // INTERNAL_ERROR
+                session.resetStream(stream, errorCode: HTTP2ErrorCode.internalError.rawValue)
                 return
             }
             // A malformed gRPC request: answer INVALID_ARGUMENT rather than dropping it.

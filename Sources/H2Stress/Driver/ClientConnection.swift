@@ -74,8 +74,7 @@ final class ClientConnection: EventHandler, ClientSessionDelegate, TimerHandler 
     private static let connectTimeoutKind: UInt64 = 1
     private static let deadlineKind: UInt64 = 2
     private static let consumerKind: UInt64 = 3
-    /// HTTP/2 error code CANCEL.
-    private static let cancel: UInt32 = 8
+    private static let cancel = HTTP2ErrorCode.cancel.rawValue
 
     init(worker: DriverWorker, index: Int) {
         self.worker = worker

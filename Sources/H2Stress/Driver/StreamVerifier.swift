@@ -244,8 +244,7 @@ public struct StreamVerifier {
         return cleanEndVerdict(progress)
     }
 
-    /// HTTP/2 PROTOCOL_ERROR.
-    static let protocolError: UInt32 = 1
+    static let protocolError = HTTP2ErrorCode.protocolError.rawValue
     /// gRPC status DEADLINE_EXCEEDED: the server's copy of the deadline (`grpc-timeout`) expired.
     static let grpcDeadlineExceeded = 4
 

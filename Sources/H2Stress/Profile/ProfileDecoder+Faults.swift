@@ -1,13 +1,10 @@
+import H2Wire
+
 /// The `faults` list: `- {kind: rst, share: 0.1, after: 3, code: CANCEL}` (README, *Faults*).
 extension ProfileDecoder {
     static let faultKeys = ["kind", "share", "after", "code", "pause", "last", "how"]
-    /// HTTP/2 error codes by name (RFC 9113 §7).
-    static let http2ErrorCodes: [(String, UInt32)] = [
-        ("NO_ERROR", 0), ("PROTOCOL_ERROR", 1), ("INTERNAL_ERROR", 2), ("FLOW_CONTROL_ERROR", 3),
-        ("SETTINGS_TIMEOUT", 4), ("STREAM_CLOSED", 5), ("FRAME_SIZE_ERROR", 6), ("REFUSED_STREAM", 7),
-        ("CANCEL", 8), ("COMPRESSION_ERROR", 9), ("CONNECT_ERROR", 10), ("ENHANCE_YOUR_CALM", 11),
-        ("INADEQUATE_SECURITY", 12), ("HTTP_1_1_REQUIRED", 13),
-    ]
+    /// HTTP/2 error codes by name (RFC 9113 §7), from the one table in H2Wire.
+    static let http2ErrorCodes: [(String, UInt32)] = HTTP2ErrorCode.named.map { ($0.name, $0.code.rawValue) }
     /// gRPC status codes by name.
     static let grpcStatusCodes: [(String, UInt32)] = [
         ("OK", 0), ("CANCELLED", 1), ("UNKNOWN", 2), ("INVALID_ARGUMENT", 3), ("DEADLINE_EXCEEDED", 4),

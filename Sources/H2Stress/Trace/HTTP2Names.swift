@@ -1,3 +1,5 @@
+import H2Wire
+
 /// The names RFC 9113 gives HTTP/2 frame types, flags and error codes, spelled as `nghttp -v`
 /// prints them (`RST_STREAM`, `END_STREAM`, `CANCEL(0x08)`), for traces and reports.
 public enum HTTP2Names {
@@ -22,25 +24,10 @@ public enum HTTP2Names {
         }
     }
 
-    /// The error code's bare name, e.g. `CANCEL`, or nil for a code RFC 9113 does not define.
+    /// The error code's bare name, e.g. `CANCEL`, or nil for a code RFC 9113 does not define
+    /// (``HTTP2ErrorCode/named`` is the one table).
     public static func errorCodeName(_ code: UInt32) -> String? {
-        switch code {
-        case 0x0: return "NO_ERROR"
-        case 0x1: return "PROTOCOL_ERROR"
-        case 0x2: return "INTERNAL_ERROR"
-        case 0x3: return "FLOW_CONTROL_ERROR"
-        case 0x4: return "SETTINGS_TIMEOUT"
-        case 0x5: return "STREAM_CLOSED"
-        case 0x6: return "FRAME_SIZE_ERROR"
-        case 0x7: return "REFUSED_STREAM"
-        case 0x8: return "CANCEL"
-        case 0x9: return "COMPRESSION_ERROR"
-        case 0xa: return "CONNECT_ERROR"
-        case 0xb: return "ENHANCE_YOUR_CALM"
-        case 0xc: return "INADEQUATE_SECURITY"
-        case 0xd: return "HTTP_1_1_REQUIRED"
-        default: return nil
-        }
+        HTTP2ErrorCode(rawValue: code).name
     }
 
     /// The error code as `nghttp -v` prints it: `CANCEL(0x08)`, or `UNKNOWN(0x2a)`.
