@@ -35,12 +35,10 @@ public struct EmbeddedTargetLauncher: TargetLauncher {
             tls: serverTLS != nil ? clientTLS : nil,
             stop: {
                 let s = server.stop()
-                var seen = TargetObservation(connectionsAccepted: s.connectionsAccepted, streamsStarted: s.streamsStarted,
-                                             streamsFinished: s.streamsFinished, dataBytesSent: s.dataBytesSent,
-                                             messagesQueued: s.messagesQueued, flowControl: s.flowControl)
-                seen.grpcTimeoutsReceived = s.grpcTimeoutsReceived
-                seen.deadlinesExceeded = s.deadlinesExceeded
-                return seen
+                return TargetObservation(connectionsAccepted: s.connectionsAccepted, streamsStarted: s.streamsStarted,
+                                         streamsFinished: s.streamsFinished, dataBytesSent: s.dataBytesSent,
+                                         messagesQueued: s.messagesQueued, grpcTimeoutsReceived: s.grpcTimeoutsReceived,
+                                         deadlinesExceeded: s.deadlinesExceeded, flowControl: s.flowControl)
             })
     }
 

@@ -2,19 +2,13 @@ import Foundation
 import Testing
 @testable import H2Stress
 
-/// SplitMix64: a tiny seeded generator so the distributions are reproducible.
+/// Seeded values (the driver's ``SplitMix64``) so the distributions are reproducible.
 struct SeededValues {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     /// Roughly log-uniform over 1 ns … 2^maxBits ns.
     mutating func latency(maxBits: UInt64 = 36) -> UInt64 {

@@ -48,7 +48,9 @@ public struct TargetObservation: Sendable {
     public var process: TargetProcessResult?
 
     public init(connectionsAccepted: Int, streamsStarted: Int, streamsFinished: Int, dataBytesSent: Int, messagesQueued: Int,
-                flowControl: ServerFlowControl? = nil) {
+                grpcTimeoutsReceived: Int = 0, deadlinesExceeded: Int = 0, flowControl: ServerFlowControl? = nil) {
+        self.grpcTimeoutsReceived = grpcTimeoutsReceived
+        self.deadlinesExceeded = deadlinesExceeded
         self.flowControl = flowControl
         self.connectionsAccepted = connectionsAccepted
         self.streamsStarted = streamsStarted

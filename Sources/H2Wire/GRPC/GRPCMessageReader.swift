@@ -49,8 +49,6 @@ public struct GRPCMessageReader {
     private var current = GRPCMessageInfo()
     /// Decodes the current message to find its payload body (not used for compressed messages).
     private var decoder = PayloadBodyDecoder(messageLength: 0)
-    /// The current message is decoded (its compressed flag is clear).
-    private var decodes = false
     /// The stamp check of the current body.
     private var stampSink = StampSink(checks: false, verifier: MessageStamp.Verifier())
 
@@ -133,7 +131,6 @@ public struct GRPCMessageReader {
         current.decodeError = nil
         current.stampCheck = .notChecked
         received = 0
-        decodes = flag == 0
         decoder = PayloadBodyDecoder(messageLength: length)
         stampSink = StampSink(checks: checksStamps, verifier: MessageStamp.Verifier(
             summing: checksStamps && checksum.covers(seed: checksumSeed, index: messagesCompleted)))
@@ -152,12 +149,12 @@ public struct GRPCMessageReader {
                 (raw.baseAddress! + start).copyMemory(from: bytes.baseAddress!, byteCount: n)
             }
         }
-        guard decodes else { return }
+        guard !current.compressed else { return }  // a compressed message is not decoded
         decoder.feed(bytes, into: &stampSink)
     }
 
     private mutating func completeMessage(_ onMessage: (borrowing GRPCMessageInfo) -> Void) {
-        if decodes {
+        if !current.compressed {
             decoder.finish()
             current.decodeError = decoder.error
             current.bodyLength = decoder.error == nil ? decoder.bodyLength : 0
@@ -166,7 +163,7 @@ public struct GRPCMessageReader {
             }
         }
         if checksStamps {
-            if !decodes || current.decodeError != nil {
+            if current.compressed || current.decodeError != nil {
                 current.stampCheck = .unrecognizedLayout
             } else if current.bodyLength == 0 {
                 current.stampCheck = .unstamped(bodyLength: 0)
