@@ -1,12 +1,17 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module graph (imports point one way, left to right):
-//   CNghttp2, CLinux  →  H2Loop (CLinux), H2Wire (CNghttp2; CLinux for the checksum loop only)  →  H2Stress  →  H2Target, H2Report  →  h2stress
+// Module graph. Imports point one way, left to right, and the compiler enforces it: a module
+// cannot import one to its right because it is not among its dependencies.
+//
+//   CNghttp2, CLinux → H2Loop, H2Wire → H2Profile → H2Results → H2Driver, H2Target, H2Report → H2Run → H2Bench → h2stress
+//
 // Only H2Loop and H2Wire import C; no C type appears in their public API.
-// Release builds of the hot-path modules skip dynamic exclusivity checks: they cost ~8% of
-// the driver's user CPU in `perf` (swift_beginAccess/endAccess per stream callback). Debug
-// builds — which every test runs — keep the checks, so a violation is still caught there.
+// Release builds of the hot-path modules (event loop, wire sessions, the driver, the embedded
+// server, and the measurement accumulators in H2Results) skip dynamic exclusivity checks: they
+// cost ~8% of the driver's user CPU in `perf` (swift_beginAccess/endAccess per stream callback).
+// The profile decoder, reports, pipeline and bench keep them. Debug builds — which every test
+// runs — keep the checks everywhere, so a violation is still caught there.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -29,21 +34,21 @@ let package = Package(
         .target(name: "CLinux", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "H2Loop", dependencies: ["CLinux"], swiftSettings: hotPath),
         .target(name: "H2Wire", dependencies: ["CNghttp2", "CLinux"], swiftSettings: hotPath),
+        .target(name: "H2Profile", dependencies: ["H2Wire", .product(name: "Yams", package: "Yams")]),
         .target(
-            name: "H2Stress",
-            dependencies: [
-                "H2Loop", "H2Wire",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ],
+            name: "H2Results",
+            dependencies: ["H2Profile", "H2Wire", .product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: hotPath
         ),
-        .target(name: "H2Target", dependencies: ["H2Loop", "H2Wire", "H2Stress"], swiftSettings: hotPath),
-        .target(name: "H2Report", dependencies: ["H2Stress"]),
+        .target(name: "H2Driver", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results"], swiftSettings: hotPath),
+        .target(name: "H2Target", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results"], swiftSettings: hotPath),
+        .target(name: "H2Report", dependencies: ["H2Profile", "H2Results", "H2Wire"]),
+        .target(name: "H2Run", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report"]),
+        .target(name: "H2Bench", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report", "H2Run"]),
         .executableTarget(
             name: "h2stress",
             dependencies: [
-                "H2Stress", "H2Target", "H2Report", "H2Loop", "H2Wire",
+                "H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report", "H2Run", "H2Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,8 +56,20 @@ let package = Package(
         .target(name: "H2TestSupport", path: "Tests/H2TestSupport"),
         .testTarget(name: "H2LoopTests", dependencies: ["H2Loop", "H2TestSupport"]),
         .testTarget(name: "H2WireTests", dependencies: ["H2Wire"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "H2StressTests", dependencies: ["H2Stress", "H2Target", "H2Loop", "H2Wire", "H2TestSupport"], resources: [.copy("BrokenProfiles")]),
-        .testTarget(name: "H2TargetTests", dependencies: ["H2Target", "H2Stress", "H2Loop", "H2Wire"]),
-        .testTarget(name: "H2ReportTests", dependencies: ["H2Report", "H2Stress", "H2Target"], exclude: ["Golden"]),
+        .testTarget(name: "H2ProfileTests", dependencies: ["H2Profile", "H2Wire"], resources: [.copy("BrokenProfiles")]),
+        .testTarget(name: "H2ResultsTests", dependencies: ["H2Results", "H2Profile", "H2Wire"]),
+        .testTarget(
+            name: "H2DriverTests",
+            dependencies: ["H2Driver", "H2Results", "H2Profile", "H2Target", "H2Loop", "H2Wire", "H2TestSupport"]
+        ),
+        .testTarget(
+            name: "H2TargetTests",
+            dependencies: ["H2Target", "H2Bench", "H2Run", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"]
+        ),
+        .testTarget(
+            name: "H2ReportTests",
+            dependencies: ["H2Report", "H2Run", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Wire"],
+            exclude: ["Golden"]
+        ),
     ]
 )

@@ -1,4 +1,4 @@
-import H2Stress
+import H2Results
 
 /// The per-cell key figures shared by ``MarkdownReport`` and ``SummaryTable``.
 ///

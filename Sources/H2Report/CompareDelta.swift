@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// One figure compared between a baseline and a candidate group of repeats: medians, 95 % bootstrap
 /// intervals, absolute and relative delta, the Mann–Whitney p-value and the verdict.

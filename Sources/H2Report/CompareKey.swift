@@ -1,4 +1,4 @@
-import H2Stress
+import H2Results
 
 /// What matches cells across runs and variants: (variant, driver threads, server threads). The repeats of
 /// one key are the samples of a comparison.

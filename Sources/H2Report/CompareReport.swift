@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// Comparison tables: across runs (`h2stress compare A B …`) and within one run (variants side by side
 /// per thread count, and each variant's figures versus thread count).

@@ -1,5 +1,7 @@
 import Foundation
-import H2Stress
+import H2Wire
+import H2Profile
+import H2Results
 
 /// Writes the frame traces of abnormal streams into a run's `frames/` folder.
 ///

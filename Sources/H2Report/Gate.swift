@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// Applies release-gate rules to a run, optionally against a baseline run.
 ///

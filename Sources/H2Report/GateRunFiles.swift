@@ -1,5 +1,5 @@
 import Foundation
-import H2Stress
+import H2Results
 
 /// Writing a gate's verdicts into a run directory: `report.md` with the gate section and `junit.xml`.
 public enum GateRunFiles {

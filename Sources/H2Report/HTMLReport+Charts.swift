@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// The chart sections of `report.html`.
 extension HTMLReport {

@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// Renders `report.html`: one self-contained page (no network access, no scripts, no external fonts or
 /// styles) with the run header, a headline, the per-cell summary table (the same figures as `report.md`),

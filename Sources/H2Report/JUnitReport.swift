@@ -1,4 +1,4 @@
-import H2Stress
+import H2Profile
 
 /// Renders `junit.xml`: one `<testsuite>` per rule, one `<testcase>` per rule per cell (per key for
 /// baseline rules), `<failure>` with the measured value, the bound and the baseline value, `<skipped>`

@@ -1,4 +1,4 @@
-import H2Stress
+import H2Results
 
 /// The *Transport and consumer* section: how long streams took at the transport (trailers
 /// arrived) and until their consumer had taken the last message, and whose timer ended the

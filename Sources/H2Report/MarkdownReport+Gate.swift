@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// The headline and the gate section of `report.md` (issue 5): short enough for a CI step summary.
 extension MarkdownReport {

@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// The issue-3 sections of `report.md`: wake latency, flow control and consumers, open loop, per-second series.
 extension MarkdownReport {

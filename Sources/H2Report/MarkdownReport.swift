@@ -1,4 +1,5 @@
-import H2Stress
+import H2Profile
+import H2Results
 
 /// Renders `report.md`: run header, per-cell table, failure breakdown, wake latency, flow control and
 /// consumers, open loop, per-second series, abnormal streams, connection errors, notes.

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import H2Stress
+import H2Results
 
 /// One run's results directory, `results/<profile-name>-<YYYYMMDD-HHMMSS>[-N]/`, and its files.
 ///

@@ -1,4 +1,4 @@
-import H2Stress
+import H2Profile
 
 /// Colours and line styles of the report's charts.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import H2Stress
+import H2Wire
 
 /// Small-sample statistics for comparing repeats: median, a seeded bootstrap confidence interval of the
 /// median, and the two-sided Mann–Whitney U test.

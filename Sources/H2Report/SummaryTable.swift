@@ -1,4 +1,4 @@
-import H2Stress
+import H2Results
 
 /// The compact plain-text table printed to the terminal at the end of a run.
 public enum SummaryTable {

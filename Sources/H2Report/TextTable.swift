@@ -1,30 +1,35 @@
 /// A table of strings rendered with padded, aligned columns, as GitHub Markdown or plain text.
-struct TextTable {
+package struct TextTable {
     /// How a column's cells are padded.
-    enum Alignment {
+    package enum Alignment {
         case left, right
     }
 
     /// A column's header and alignment.
-    struct Column {
-        var title: String
-        var alignment: Alignment
+    package struct Column {
+        package var title: String
+        package var alignment: Alignment
+
+        package init(title: String, alignment: Alignment) {
+            self.title = title
+            self.alignment = alignment
+        }
     }
 
     var columns: [Column]
     var rows: [[String]] = []
 
-    init(_ columns: [Column]) {
+    package init(_ columns: [Column]) {
         self.columns = columns
     }
 
-    mutating func append(_ row: [String]) {
+    package mutating func append(_ row: [String]) {
         precondition(row.count == columns.count, "BUG DETECTED: row has \(row.count) cells, table has \(columns.count) columns")
         rows.append(row)
     }
 
     /// `| a | b |` rows with a `| --- | --: |` separator; `|` in cells is escaped, newlines become spaces.
-    func markdown() -> String {
+    package func markdown() -> String {
         let header = columns.map { Self.markdownCell($0.title) }
         let body = rows.map { $0.map(Self.markdownCell) }
         let widths = Self.widths([header] + body, minimum: 3)
@@ -41,7 +46,7 @@ struct TextTable {
     }
 
     /// Columns separated by two spaces, a dashed rule under the header, no trailing spaces.
-    func plain() -> String {
+    package func plain() -> String {
         let header = columns.map { Self.plainCell($0.title) }
         let body = rows.map { $0.map(Self.plainCell) }
         let widths = Self.widths([header] + body, minimum: 1)

@@ -1,6 +1,6 @@
 import H2Loop
-import H2Stress
 import H2Wire
+import H2Results
 
 /// How to start the embedded target server.
 public struct EmbeddedServerConfig: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import H2Loop
-import H2Stress
 import H2Wire
+import H2Profile
 
 /// Launches a fresh embedded server per cell, configured from the cell's `server` section and
 /// its server thread count.
@@ -44,17 +44,7 @@ public struct EmbeddedTargetLauncher: TargetLauncher {
 
     /// The server configuration a cell asks for.
     public static func config(for cell: Cell, host: String = "127.0.0.1") -> EmbeddedServerConfig {
-        EmbeddedServerConfig(host: host, port: 0, threads: cell.serverThreads, settings: settings(cell.profile.server))
-    }
-
-    /// HTTP/2 settings from a profile's `server` section.
-    public static func settings(_ server: ServerSettings) -> HTTP2Settings {
-        var s = HTTP2Settings()
-        s.initialWindowSize = server.streamWindow.bytes
-        s.connectionWindowSize = server.connectionWindow.bytes
-        s.maxFrameSize = server.maxFrameSize.bytes
-        s.maxConcurrentStreams = server.maxConcurrentStreams
-        return s
+        EmbeddedServerConfig(host: host, port: 0, threads: cell.serverThreads, settings: HTTP2Settings(server: cell.profile.server))
     }
 }
 

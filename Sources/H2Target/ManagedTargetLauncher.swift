@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 import H2Loop
-import H2Stress
+import H2Profile
+import H2Results
 
 /// Starts a cell's managed target (`target: {command: […]}`) before the cell and stops it after.
 ///

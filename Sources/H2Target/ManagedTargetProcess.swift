@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import H2Loop
-import H2Stress
 import Synchronization
 
 /// One managed target's process: started with `posix_spawnp` (``ChildSpawn``) in its own process group, its

@@ -1,5 +1,4 @@
 import H2Loop
-import H2Stress
 import H2Wire
 
 /// How a `close` / `tcp-reset` fault ends the connection once the output written so far is out.

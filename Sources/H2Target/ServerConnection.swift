@@ -1,5 +1,4 @@
 import H2Loop
-import H2Stress
 import H2Wire
 
 /// One accepted connection of the embedded server: socket + nghttp2 server session + the

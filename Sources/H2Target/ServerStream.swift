@@ -1,4 +1,3 @@
-import H2Stress
 import H2Wire
 
 /// What the embedded server is doing for one request.

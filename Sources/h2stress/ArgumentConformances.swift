@@ -1,6 +1,6 @@
 import ArgumentParser
-import H2Stress
 import H2Wire
+import H2Profile
 
 // Sizes and times on the command line use the same text as profiles (`64KiB`, `250ms`).
 extension ByteCount: ExpressibleByArgument {}

@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import H2Run
 import H2Loop
-import H2Stress
 import H2Wire
+import H2Profile
+import H2Driver
+import H2Bench
 
 /// `h2stress bench`: h2stress and h2load side by side against the same target, printing MB/s,
 /// requests/s and client CPU-seconds per GB received, plus a 10,000-stream memory check.
@@ -70,96 +73,52 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Download scenarios: after the usual runs, also run h2stress and h2load at the same time against one target for `--repeats` rounds (at least 3), and report each round's CPU-s/GB ratio: steadier than separate runs on a noisy machine.")
     var sideBySide = false
 
-    /// The parts of `--measurement`.
-    var measurementParts: Set<String> { Set(measurement.split(separator: ",").map { String($0) }) }
+    @Option(name: .long, help: ArgumentHelp("Read the goals from this JSON file (keys as in BENCHMARKS.md; missing keys keep their defaults).", valueName: "file"))
+    var goals: String?
 
-    func validate() throws {
-        guard measurementParts.isSubset(of: ["stamps", "timestamps", "traces"]), !measurementParts.isEmpty else {
-            throw ValidationError("`--measurement`: write a list of stamps, timestamps, traces, got `\(measurement)`")
+    /// The options the bench runs with; every range is checked here.
+    func options() throws -> BenchOptions {
+        var o = BenchOptions()
+        o.scenarios = try BenchOptions.scenarios(scenarios)
+        o.duration = duration
+        o.warmup = warmup
+        o.repeats = repeats
+        o.serverThreads = serverThreads
+        o.connections = connections
+        o.streams = streams
+        o.windowBits = windowBits
+        o.connectionWindowBits = connectionWindowBits
+        o.maxFrameSize = maxFrameSize
+        o.rxTimestamps = rxTimestamps
+        o.measurement = Set(measurement.split(separator: ",").map { String($0) })
+        o.checksum = checksum
+        o.sideBySide = sideBySide
+        if let goals {
+            do {
+                o.goals = try JSONDecoder().decode(BenchGoals.self, from: Data(contentsOf: URL(fileURLWithPath: goals)))
+            } catch {
+                throw ValidationError("`--goals \(goals)`: \(error)")
+            }
         }
-        guard duration.nanoseconds >= 500_000_000 else { throw ValidationError("`--duration` must be at least 500ms, got \(duration)") }
-        guard (1...100).contains(repeats) else { throw ValidationError("`--repeats` must be 1…100, got \(repeats)") }
-        guard (1...64).contains(serverThreads) else { throw ValidationError("`--server-threads` must be 1…64, got \(serverThreads)") }
-        guard (1...10_000).contains(connections), (1...1000).contains(streams) else {
-            throw ValidationError("`--connections` must be 1…10000 and `--streams` 1…1000")
-        }
-        guard (16...30).contains(windowBits), (16...30).contains(connectionWindowBits) else {
-            throw ValidationError("window bits must be 16…30 (h2load's range)")
-        }
-        guard (16_384...16_777_215).contains(maxFrameSize.bytes) else {
-            throw ValidationError("`--max-frame-size` must be 16KiB…16MiB-1, got \(maxFrameSize)")
-        }
-        _ = try parsedScenarios()
+        try o.validate()
+        return o
     }
 
-    private func parsedScenarios() throws(ValidationError) -> [BenchScenario] {
-        var list: [BenchScenario] = []
-        for part in scenarios.split(separator: ",") {
-            let name = part.trimmingCharacters(in: .whitespaces)
-            guard let scenario = BenchScenario(name) else {
-                throw ValidationError("`--scenarios`: unknown scenario `\(name)`; write 64k, 1m, a size such as 256KiB, 10k-streams, overhead or idle-wake")
-            }
-            list.append(scenario)
+    func validate() throws {
+        do {
+            _ = try options()
+        } catch let error as BenchError {
+            throw ValidationError(error.description)
         }
-        guard !list.isEmpty else { throw ValidationError("`--scenarios` is empty") }
-        return list
     }
 
     func run() throws {
-        let list = try parsedScenarios()
         let control = RunControl()
         InterruptWatcher.install { control.interrupt() }
-        let bench = BenchSession(command: self, control: control, executable: Self.ownExecutable(),
-                                 h2loadPath: Self.resolveExecutable(h2load))
-        print(bench.machineLine())
-        print(bench.settingsLine())
-        #if DEBUG
-        print("NOTE: this is a DEBUG build — figures are not representative; build with `swift build -c release`.")
-        #endif
-        if bench.h2loadPath == nil {
-            Terminal.note("h2load not found (`\(h2load)`): install nghttp2-client (apt-get install nghttp2-client); running h2stress alone")
+        switch Bench.run(try options(), h2load: h2load, json: json, control: control) {
+        case .finished: return
+        case .failed: throw ExitCode(ExitStatus.runFailed)
+        case .interrupted: throw ExitCode(ExitStatus.interrupted)
         }
-        var failed = false
-        for scenario in list where !control.isInterrupted {
-            do {
-                try bench.run(scenario)
-            } catch {
-                Terminal.error("\(scenario): \(error)")
-                failed = true
-            }
-        }
-        print("")
-        print(bench.table())
-        for line in bench.goalLines() { print(line) }
-        if let json {
-            do {
-                try bench.writeJSON(to: json)
-                print("figures written to \(json)")
-            } catch {
-                Terminal.error("cannot write \(json): \(error)")
-                failed = true
-            }
-        }
-        if control.isInterrupted { throw ExitCode(130) }
-        if failed || !bench.errors.isEmpty { throw ExitCode(ExitStatus.runFailed) }
-    }
-
-    /// This binary's path (the target runs as `<self> serve`).
-    private static func ownExecutable() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        return CommandLine.arguments[0]
-    }
-
-    /// `name` if it contains a slash and is executable, else the first executable match on PATH.
-    private static func resolveExecutable(_ name: String) -> String? {
-        if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import H2Run
 import H2Report
-import H2Stress
 
 /// `h2stress compare <runA> <runB> [...]`: matching cells of runs side by side, with verdicts.
 struct CompareCommand: ParsableCommand {
@@ -20,7 +20,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try runs.map { try GateCommand.loadRun($0).run }
+        let loaded = try runs.map { try GateStep.loadRun($0).run }
         if loaded.count == 1 {
             let run = loaded[0]
             let within = CompareReport.withinRun(run)

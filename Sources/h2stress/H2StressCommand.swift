@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import H2Report
+import H2Run
 
 /// `h2stress`: the HTTP/2 and gRPC load and stress harness.
 @main
@@ -13,12 +16,17 @@ struct H2StressCommand: ParsableCommand {
         subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, CompareCommand.self, GateCommand.self,
                       ReportCommand.self, BenchCommand.self],
         defaultSubcommand: nil)
-}
 
-/// Exit codes shared by every subcommand.
-enum ExitStatus {
-    static let success: Int32 = 0
-    static let gateFailed: Int32 = 1
-    static let runFailed: Int32 = 2
-    static let usage: Int32 = 64
+    /// Runs the command; an ``ExitError`` from any step prints its message and exits with its status.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ExitError {
+            if let message = error.message { Terminal.error(message) }
+            Foundation.exit(error.status)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

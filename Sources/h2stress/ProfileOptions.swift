@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import H2Stress
+import H2Profile
+import H2Driver
 
 /// Options shared by `run` and `validate` that change the loaded profile.
 struct ProfileOptions: ParsableArguments {

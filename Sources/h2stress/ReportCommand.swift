@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import H2Run
 import H2Report
-import H2Stress
 
 /// `h2stress report <run> [--format md|html|json]`: regenerates a report from run.json.
 struct ReportCommand: ParsableCommand {
@@ -35,8 +35,8 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let (result, directory) = try GateCommand.loadRun(runPath)
-        let rules = GateCommand.profileRules(result)
+        let (result, directory) = try GateStep.loadRun(runPath)
+        let rules = GateStep.profileRules(result)
         let gate = rules.isEmpty ? nil : Gate.evaluate(result, rules: rules, baseline: nil)
         let text: String
         switch format {
@@ -69,8 +69,7 @@ struct ReportCommand: ParsableCommand {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: destination), options: .atomic)
         } catch {
-            Terminal.error("cannot write `\(destination)`: \(error.localizedDescription)")
-            throw ExitCode(ExitStatus.runFailed)
+            throw ExitError(ExitStatus.runFailed, "cannot write `\(destination)`: \(error.localizedDescription)")
         }
         if format == .md, let gate {
             try? directory.writeFile(named: JUnitReport.fileName, contents: Data(JUnitReport.render(gate).utf8))

@@ -1,10 +1,6 @@
 import ArgumentParser
-import Foundation
-import H2Loop
-import H2Report
-import H2Stress
-import H2Target
-import Synchronization
+import H2Profile
+import H2Run
 
 /// `h2stress run <profile>`: runs every cell of a profile and writes `results/<run>/`.
 struct RunCommand: ParsableCommand {
@@ -40,89 +36,14 @@ struct RunCommand: ParsableCommand {
         do {
             loaded = try profileOptions.load(profile)
         } catch {
-            Terminal.error(error.description)
-            throw ExitCode(ExitStatus.usage)
+            throw ExitError(ExitStatus.usage, error.description)
         }
-        var launcher: TargetLauncher?
-        switch loaded.base.target {
-        case .embedded:
-            launcher = EmbeddedTargetLauncher()
-        case .url(let url, let tlsOptions):
-            do {
-                // An https:// URL always speaks TLS; its options (when written) tune verification.
-                let tls = url.hasPrefix("https://") ? (tlsOptions ?? TLSClientConfig()) : nil
-                launcher = try ExternalTargetLauncher(url: url, tls: tls)
-            } catch {
-                Terminal.error("profile `\(profile)`: \(error)")
-                throw ExitCode(ExitStatus.usage)
-            }
-        case .command:
-            launcher = nil  // needs the run folder for the target's output: created below
-        }
-        let baselineRun = try baseline.map { try GateCommand.loadRun($0).run }
-        if baselineRun == nil, loaded.base.gate.contains(where: \.needsBaseline), !quiet {
-            Terminal.note("note: the profile's gate rules that compare with a baseline are skipped (no `--baseline <run>`)")
-        }
-        let directory: RunDirectory
-        do {
-            directory = try RunDirectory(resultsRoot: resultsDir, profileName: loaded.base.name, startedAt: Date())
-        } catch {
-            Terminal.error("cannot create the results folder: \(error)")
-            throw ExitCode(ExitStatus.runFailed)
-        }
-
-        let control = RunControl()
-        InterruptWatcher.install { control.interrupt() }
-        let progress = ProgressPrinter(enabled: Terminal.stderrIsTTY && !quiet)
-        let runner = Runner(loaded: loaded, launcher: launcher ?? ManagedTargetLauncher(runDirectory: directory.path), control: control)
-        runner.totalStreams = streams
-        runner.hooks.cellStarted = { cell, number, count, counters in
-            progress.cellStarted(cell: cell, number: number, count: count, counters: counters)
-        }
-        runner.hooks.cellFinished = { run in
-            do {
-                try directory.write(run)
-            } catch {
-                Terminal.error("could not write results: \(error)")
-            }
-        }
-        let frames = Mutex(FrameTraceWriter(directory: directory))
-        runner.hooks.framesCaptured = { cellID, dumps, leftOut in
-            frames.withLock { writer in
-                do {
-                    try writer.write(cellID: cellID, dumps: dumps, leftOut: leftOut)
-                } catch {
-                    Terminal.error("could not write frame traces: \(error)")
-                }
-            }
-        }
-        if !quiet {
-            Terminal.note("h2stress: \(loaded.cells.count) cell\(loaded.cells.count == 1 ? "" : "s") of `\(loaded.base.name)`, \(WallTimeEstimate(cells: loaded.cells, totalStreams: streams)) → \(directory.path)")
-        }
-        let result = runner.run(runID: directory.runID)
-        progress.finish()
-        print(SummaryTable.render(result))
-        var gate: GateReport?
-        if !loaded.base.gate.isEmpty {
-            let report = Gate.evaluate(result, rules: loaded.base.gate, baseline: baselineRun)
-            gate = report
-            do {
-                try GateRunFiles.write(result, gate: report, into: directory)
-            } catch {
-                Terminal.error("could not write the gate files: \(error)")
-            }
-            print(MarkdownReport.headline(result, gate: report).replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "`", with: ""))
-            for check in report.failures {
-                print("FAIL  \(check.rule) @ \(check.cell): \(check.message)")
-            }
-        }
-        print(directory.path)
-
-        if control.isInterrupted { throw ExitCode(130) }
-        if GateCommand.runCouldNotBeDone(result) {
-            Terminal.error("no stream could be started: the target was unreachable (see connection errors in \(directory.reportFilePath))")
-            throw ExitCode(ExitStatus.runFailed)
-        }
-        if let gate, !gate.passed { throw ExitCode(ExitStatus.gateFailed) }
+        var pipeline = RunPipeline(loaded: loaded, profilePath: profile)
+        pipeline.resultsDir = resultsDir
+        pipeline.totalStreams = streams
+        pipeline.baselinePath = baseline
+        pipeline.quiet = quiet
+        let status = try pipeline.run()
+        if status != ExitStatus.success { throw ExitCode(status) }
     }
 }

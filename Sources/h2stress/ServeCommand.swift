@@ -1,8 +1,12 @@
 import ArgumentParser
+import Glibc
+import H2Run
+import H2Report
 import H2Loop
-import H2Stress
 import H2Target
 import H2Wire
+import H2Profile
+import H2Driver
 
 /// `h2stress serve`: the embedded target on its own, for h2load, grpc clients and others.
 struct ServeCommand: ParsableCommand {
@@ -47,10 +51,10 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("`--threads` must be 1…256, got \(threads)") }
-        guard (16_384...16_777_215).contains(maxFrameSize.bytes) else {
+        guard HTTP2Settings.maxFrameSizeRange.contains(maxFrameSize.bytes) else {
             throw ValidationError("`--max-frame-size` must be 16KiB…16MiB-1 (RFC 9113), got \(maxFrameSize)")
         }
-        guard (1...Int(Int32.max)).contains(streamWindow.bytes), (1...Int(Int32.max)).contains(connectionWindow.bytes) else {
+        guard HTTP2Settings.windowSizeRange.contains(streamWindow.bytes), HTTP2Settings.windowSizeRange.contains(connectionWindow.bytes) else {
             throw ValidationError("windows must be 1B…2147483647B")
         }
         guard maxConcurrentStreams >= 1 else { throw ValidationError("`--max-concurrent-streams` must be ≥ 1") }
@@ -60,26 +64,21 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        var settings = HTTP2Settings()
-        settings.initialWindowSize = streamWindow.bytes
-        settings.connectionWindowSize = connectionWindow.bytes
-        settings.maxFrameSize = maxFrameSize.bytes
-        settings.maxConcurrentStreams = maxConcurrentStreams
+        let settings = HTTP2Settings(server: ServerSettings(threads: threads, streamWindow: streamWindow, connectionWindow: connectionWindow,
+                                                           maxConcurrentStreams: maxConcurrentStreams, maxFrameSize: maxFrameSize))
         InterruptWatcher.block()
         let server: EmbeddedServer
         do {
             let tls = tlsCert.map { TLSServerConfig(certificateFile: $0, privateKeyFile: tlsKey ?? "") }
             server = try EmbeddedServer.start(EmbeddedServerConfig(host: host, port: port, threads: threads, settings: settings, tls: tls))
         } catch .tls(let error) {
-            Terminal.error("cannot serve TLS: \(error)")
-            throw ExitCode(ExitStatus.usage)
+            throw ExitError(ExitStatus.usage, "cannot serve TLS: \(error)")
         } catch {
-            Terminal.error("cannot listen on \(host):\(port): \(error)")
-            throw ExitCode(ExitStatus.runFailed)
+            throw ExitError(ExitStatus.runFailed, "cannot listen on \(host):\(port): \(error)")
         }
         let mode = tlsCert == nil ? "h2c" : "h2 over TLS"
         print("h2stress serve: listening on \(TargetAddress(host: server.host, port: server.port)) (\(mode), \(threads) thread\(threads == 1 ? "" : "s"))")
-        fflushStdout()
+        fflush(nil)  // a parent reading the pipe sees the line at once
         InterruptWatcher.waitForSignal(timeout: duration)
         let stats = server.stop()
         let deadlines = stats.grpcTimeoutsReceived > 0

@@ -1,5 +1,7 @@
 import ArgumentParser
-import H2Stress
+import H2Run
+import H2Report
+import H2Profile
 
 /// `h2stress validate <profiles…>`: checks profiles without running them.
 struct ValidateCommand: ParsableCommand {

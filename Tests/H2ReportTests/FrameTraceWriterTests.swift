@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import H2Report
-import H2Stress
+import H2Wire
+import H2Results
 
 /// A reset stream 13 on connection 3, opened at monotonic 1 s; frames #41–#44 are missing.
 private enum SampleDump {

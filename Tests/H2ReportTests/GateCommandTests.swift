@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import H2Report
-@testable import H2Stress
+@testable import H2Results
 
 /// `h2stress gate` as a process, on synthetic run folders: exit codes 1, 2, 64 and 0, and the files it writes.
 @Suite(.serialized)

@@ -1,8 +1,11 @@
 import Foundation
 import H2Report
-import H2Stress
 import H2Target
 import Testing
+import H2Profile
+import H2Results
+import H2Driver
+import H2Run
 
 /// The gate on real runs, not synthetic ones: three short runs of the same profile against the
 /// embedded server, the third with the server pacing its messages three times slower (a real,

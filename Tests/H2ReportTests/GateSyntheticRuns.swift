@@ -1,4 +1,5 @@
-import H2Stress
+import H2Wire
+import H2Results
 
 /// Synthetic runs for gate and compare tests: cells whose stream durations and throughput are drawn from
 /// seeded distributions, so "noise only" and "real regression" cases are reproducible.

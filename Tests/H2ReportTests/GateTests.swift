@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import H2Report
-@testable import H2Stress
+@testable import H2Profile
 
 /// The gate on synthetic runs: absolute failures, noise-only baselines, real regressions, junit.xml, report.md.
 struct GateTests {

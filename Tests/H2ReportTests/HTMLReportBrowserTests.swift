@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import H2Report
-import H2Stress
 
 /// `report.html` in a real browser: headless Chromium loads it, logs no console error, and the DOM it built has
 /// the expected series per chart. Skipped (with the reason shown) when chromium is missing and `CI` is unset;

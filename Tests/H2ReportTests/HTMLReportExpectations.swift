@@ -3,7 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 @testable import H2Report
-import H2Stress
+import H2Profile
+import H2Results
 
 /// What `report.html` must contain for a run, computed from the ``RunResult`` independently of the renderer,
 /// and the tools to check a rendered page against it.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 @testable import H2Report
-import H2Stress
+import H2Profile
+import H2Results
 
 @Suite("HTMLReport")
 struct HTMLReportTests {

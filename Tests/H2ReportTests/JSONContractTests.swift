@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import H2Stress
+import H2Results
 
 /// The `run.json` contract (schema `h2stress.run/v1`) that other tools read: every key path exists with its type.
 @Suite("run.json contract")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import H2Report
-import H2Stress
+import H2Results
 
 @Suite("RunDirectory")
 struct RunDirectoryTests {

@@ -1,8 +1,11 @@
 import Foundation
 import H2Report
-import H2Stress
 import H2Target
 import Testing
+import H2Profile
+import H2Results
+import H2Driver
+import H2Run
 
 /// The whole pipeline on loopback: `profiles/quick.yaml` → ``Runner`` against the embedded
 /// server → ``RunDirectory`` → `run.json` read back as plain JSON (what other tools see).

@@ -1,6 +1,6 @@
 import Testing
 @testable import H2Report
-@testable import H2Stress
+@testable import H2Profile
 
 /// Median, bootstrap interval, Mann–Whitney U (p-values from scipy 1.17.1, each call in a comment) and verdicts.
 struct StatisticsTests {

@@ -1,4 +1,4 @@
-import H2Stress
+import H2Results
 
 /// A deterministic RunResult covering every report section: a clean cell with wake figures, flow
 /// control, server stalls and a 5 s series; a cell with failures beyond the shown cap (including a `|`

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import H2Bench
 
 /// `h2stress bench` end to end, as a smoke test of its plumbing (the figures themselves come
 /// from release builds; see BENCHMARKS.md): the overhead scenario's side-by-side rounds and a

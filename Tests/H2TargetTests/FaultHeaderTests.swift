@@ -1,8 +1,9 @@
 import H2Loop
-import H2Stress
 import H2Target
 import H2Wire
 import Testing
+import H2Profile
+import H2Driver
 
 /// The `h2stress-fault` header: canonical text round-trips, mistakes are named, and the embedded
 /// server answers an unusable header with an error instead of ignoring it.

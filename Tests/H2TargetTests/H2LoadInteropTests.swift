@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import H2Target
 import H2Wire
+import H2Bench
 
 /// nghttp2's own load generator against the embedded server: an independent HTTP/2 client
 /// must get every byte the server says it sent.

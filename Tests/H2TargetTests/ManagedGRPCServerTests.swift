@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import H2Stress
 import H2Target
+import H2Profile
+import H2Driver
 
 /// The driver against a server no one here wrote: python grpcio (`interop/grpc_server.py`,
 /// generic handlers) started as a managed target for each cell.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import H2Loop
-import H2Stress
+import H2Profile
+import H2Results
 
 /// The `target` section's `command` and TLS forms, the placeholders, and how they are encoded.
 struct ManagedTargetProfileTests {

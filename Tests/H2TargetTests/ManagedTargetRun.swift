@@ -1,6 +1,9 @@
 import Foundation
-import H2Stress
 import H2Target
+import H2Profile
+import H2Results
+import H2Driver
+import H2Run
 
 /// Runs a profile (YAML text) against managed targets, with the targets' output in a fresh
 /// temporary run folder that is removed afterwards.

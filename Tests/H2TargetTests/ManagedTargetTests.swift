@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import H2Loop
-import H2Stress
 import H2Target
+import H2Profile
 
 /// The managed-target lifecycle against small python3 programs: substitution into arguments and
 /// env, readiness by TCP connect, SIGTERM then SIGKILL, CPU/RSS/exit recorded, output files,

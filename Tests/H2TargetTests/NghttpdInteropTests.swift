@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import H2Stress
 import H2Target
+import H2Profile
 
 /// The driver against nghttpd (nghttp2's own server, Debian `nghttp2-server`) serving files of
 /// known sizes over h2c, started as a managed target: `http.get` with `path:`.

@@ -2,6 +2,7 @@ import Foundation
 import H2Target
 import Testing
 import H2Wire
+import H2Bench
 
 /// `h2stress serve` as a separate process: h2load and grpcio reach it on the port it prints,
 /// and it stops cleanly on SIGINT with its summary line.

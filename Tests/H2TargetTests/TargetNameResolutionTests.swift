@@ -1,8 +1,9 @@
 import H2Loop
-import H2Stress
 import H2Wire
 import Testing
 @testable import H2Target
+import H2Profile
+import H2Driver
 
 /// Target URLs with host names: resolved once by the system resolver, connections go to the
 /// address, `:authority` keeps the name. Only loopback names are used (`localhost` is in every
@@ -46,7 +47,7 @@ struct TargetNameResolutionTests {
                                     stamped: false)
         let options = Driver.Options(
             threads: 1, connections: 2, streamsPerConnection: 10, plans: [plan], weights: [1],
-            settings: PlanBuilder.settings(ClientSettings()), warmupNanoseconds: 0, durationNanoseconds: 20_000_000_000,
+            settings: HTTP2Settings(client: ClientSettings()), warmupNanoseconds: 0, durationNanoseconds: 20_000_000_000,
             totalStreams: 200, seed: 1)
         let result = Driver.run(options, target: target.address, control: RunControl())
         let stats = server.stop()

@@ -17,4 +17,10 @@ public struct HTTP2Settings: Sendable, Hashable {
 
     /// Creates the RFC 9113 defaults (no concurrency limit announced).
     public init() {}
+
+    /// The receive windows h2stress accepts (stream and connection), in bytes: at least one
+    /// byte, at most the RFC 9113 §6.9.1 limit of 2^31 − 1.
+    public static let windowSizeRange = 1...Int(Int32.max)
+    /// `SETTINGS_MAX_FRAME_SIZE` values RFC 9113 §6.5.2 allows: 16 KiB to 16 MiB − 1.
+    public static let maxFrameSizeRange = 16_384...16_777_215
 }

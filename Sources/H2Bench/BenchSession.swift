@@ -1,0 +1,403 @@
+import Foundation
+import Glibc
+import H2Loop
+import H2Report
+import H2Target
+import H2Wire
+import H2Profile
+import H2Results
+import H2Driver
+
+/// Runs the scenarios of one `h2stress bench` invocation and keeps their rows.
+///
+/// Threading: used from the command's thread only. The driver runs on its own worker thread
+/// (``Driver/run(_:target:control:progress:)``); targets and h2load are child processes.
+final class BenchSession {
+    let options: BenchOptions
+    let control: RunControl
+    /// This binary (run as `serve` for the target).
+    let executable: String
+    /// The h2load executable, nil when not installed.
+    let h2loadPath: String?
+    /// One row per client and scenario: the median over the repeats.
+    private(set) var rows: [BenchRow] = []
+    /// Every single run, in the order run.
+    private(set) var runs: [BenchRow] = []
+    /// Runs that failed but did not stop the scenario (h2load errors).
+    private(set) var errors: [String] = []
+    /// The 10k-streams check, when that scenario ran.
+    var manyStreamsCheck: (open: Int, rssBytes: Int, ok: Bool)?
+    /// Overhead scenario: CPU-s/GB on ÷ off − 1 of each round (on and off run back to back).
+    var overheadCheck: [Double]?
+    /// `--side-by-side`: per download scenario, h2stress ÷ h2load CPU-s/GB of each concurrent round.
+    var sideBySideRatios: [(scenario: String, ratios: [Double])] = []
+    /// Idle-wake scenario: wakePoll p50 and p99 in µs.
+    var idleWakeCheck: (p50: Double, p99: Double, dispatchP50: Double)?
+    let startedAt = Date()
+
+    /// Streams and connections of the 10k scenario.
+    static let manyConnections = 100
+    static let manyStreamsPerConnection = 100
+
+    init(options: BenchOptions, control: RunControl, executable: String, h2loadPath: String?) {
+        self.options = options
+        self.control = control
+        self.executable = executable
+        self.h2loadPath = h2loadPath
+    }
+
+    private var streamWindow: Int { (1 << options.windowBits) - 1 }
+    private var connectionWindow: Int { (1 << options.connectionWindowBits) - 1 }
+    private var maxFrameSize: Int { options.maxFrameSize.bytes }
+    private var serverLifetime: TimeSpan { options.warmup + options.duration + .seconds(60) }
+
+    // MARK: Scenarios
+
+    /// Runs one scenario and appends its rows.
+    func run(_ scenario: BenchScenario) throws(BenchError) {
+        switch scenario {
+        case .download(let size):
+            var ours: [BenchRow] = []
+            var theirs: [BenchRow] = []
+            for round in 0..<options.repeats where !control.isInterrupted {
+                // Alternate who goes first so a drifting machine load does not favour one client.
+                let h2loadFirst = round % 2 == 1 && h2loadPath != nil
+                let tag = options.repeats > 1 ? " (run \(round + 1)/\(options.repeats))" : ""
+                if h2loadFirst {
+                    Terminal.note("\(scenario): h2load\(tag) …")
+                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
+                }
+                guard !control.isInterrupted else { break }
+                Terminal.note("\(scenario): h2stress\(tag) …")
+                ours.append(try driverDownload(scenario: scenario, size: size))
+                if !h2loadFirst && h2loadPath != nil && !control.isInterrupted {
+                    Terminal.note("\(scenario): h2load\(tag) …")
+                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
+                }
+            }
+            runs += ours + theirs
+            if options.sideBySide, h2loadPath != nil {
+                var ratios: [Double] = []
+                for round in 0..<max(options.repeats, 3) where !control.isInterrupted {
+                    Terminal.note("\(scenario): h2stress and h2load side by side (round \(round + 1)) …")
+                    if let ratio = try downloadSideBySideRound(size: size) { ratios.append(ratio) }
+                }
+                if !ratios.isEmpty { sideBySideRatios.append((scenario.description, ratios)) }
+            }
+            guard var summary = Self.median(ours) else { return }
+            if let other = Self.median(theirs) {
+                if let a = summary.cpuSecondsPerGB, let b = other.cpuSecondsPerGB, b > 0 { summary.ratioToH2load = a / b }
+                rows.append(summary)
+                rows.append(other)
+            } else {
+                rows.append(summary)
+            }
+        case .overhead:
+            var on: [BenchRow] = []
+            var off: [BenchRow] = []
+            for round in 0..<max(options.repeats, 3) where !control.isInterrupted {
+                Terminal.note("\(scenario): measurement on and off side by side (round \(round + 1)) …")
+                let (a, b) = try driverOverheadRound(scenario: scenario)
+                on.append(a)
+                off.append(b)
+            }
+            runs += on + off
+            if let a = Self.median(on), let b = Self.median(off) {
+                rows.append(a)
+                rows.append(b)
+                let pairs = zip(on, off).compactMap { x, y -> Double? in
+                    guard let a = x.cpuSecondsPerGB, let b = y.cpuSecondsPerGB, b > 0 else { return nil }
+                    return a / b - 1
+                }
+                if !pairs.isEmpty { overheadCheck = pairs }
+            }
+        case .idleWake:
+            Terminal.note("\(scenario): 4 connections × 16 paced streams …")
+            let row = try driverIdleWake(scenario: scenario)
+            runs.append(row)
+            rows.append(row)
+        case .manyStreams:
+            Terminal.note("\(scenario): h2stress, \(Self.manyConnections) connections × \(Self.manyStreamsPerConnection) streams …")
+            let row = try driverManyStreams(scenario: scenario)
+            runs.append(row)
+            rows.append(row)
+        }
+    }
+
+    /// Runs h2load once; a failure is printed and remembered in ``errors`` so the h2stress rows
+    /// of the scenario are still reported.
+    private func h2loadAttempt(scenario: BenchScenario, size: Int) -> BenchRow? {
+        do {
+            return try h2loadDownload(scenario: scenario, size: size)
+        } catch {
+            Terminal.error("\(scenario): \(error)")
+            errors.append("\(scenario): \(error)")
+            return nil
+        }
+    }
+
+    private func startTarget() throws(BenchError) -> ServeProcess {
+        try ServeProcess.start(executable: executable, threads: options.serverThreads, maxFrameSize: maxFrameSize,
+                               maxConcurrentStreams: 1000, lifetime: serverLifetime)
+    }
+
+    private func clientSettings() -> HTTP2Settings {
+        HTTP2Settings(client: ClientSettings(streamWindow: ByteCount(bytes: streamWindow), connectionWindow: ByteCount(bytes: connectionWindow),
+                                             maxFrameSize: options.maxFrameSize))
+    }
+
+    /// The driver downloading `size`-byte bodies with the bench's connections, streams and
+    /// windows, after `warmup` ns.
+    private func downloadOptions(size: Int, warmup: UInt64) -> Driver.Options {
+        let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false)
+        return Driver.Options(
+            threads: 1, connections: options.connections, streamsPerConnection: options.streams, plans: [plan], weights: [1],
+            settings: clientSettings(), warmupNanoseconds: warmup, durationNanoseconds: options.duration.nanoseconds,
+            rxTimestamps: options.rxTimestamps)
+    }
+
+    /// Starts h2load on `server` with the same connections, streams, windows and frame size as
+    /// the driver (`--warm-up-time` only when `warmup`); stops the server if h2load cannot start.
+    private func startH2load(_ path: String, server: ServeProcess, size: Int, warmup: Bool) throws(BenchError) -> (ChildProcess, [String]) {
+        var arguments = [
+            "-t", "1", "-c", String(options.connections), "-m", String(options.streams),
+            "-D", "\(options.duration.nanoseconds / 1_000_000)ms",
+        ]
+        if warmup { arguments.append("--warm-up-time=\(options.warmup.nanoseconds / 1_000_000)ms") }
+        arguments += [
+            "-w", String(options.windowBits), "-W", String(options.connectionWindowBits), "-f", String(maxFrameSize),
+            "http://127.0.0.1:\(server.port)/bytes/\(size)",
+        ]
+        do {
+            return (try ChildProcess.spawn(executable: path, arguments: arguments), arguments)
+        } catch {
+            _ = server.stop()
+            throw error
+        }
+    }
+
+    private func driverDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
+        let server = try startTarget()
+        let options = downloadOptions(size: size, warmup: options.warmup.nanoseconds)
+        ProcessUsage.resetPeakRSS()
+        let before = ProcessUsage.current()
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let after = ProcessUsage.current()
+        let peak = Int(after.peakRSSBytes)
+        let served = server.stop()
+        let m = result.measurements
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2stress", measuredSeconds: result.measuredSeconds,
+            bodyBytes: m.bytesReceived, megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+            requestsPerSecond: Self.rate(Double(m.outcomes.complete), result.measuredSeconds),
+            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil, peakRSSBytes: peak,
+            serverCPUSeconds: served.exit.cpuSeconds, failures: m.outcomes.failed + m.connectionErrors.count)
+        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
+        if m.outcomes.failed > 0 { row.notes.append("\(m.outcomes.failed) streams did not complete cleanly") }
+        row.processCPUSeconds = Double(after.userNanoseconds + after.systemNanoseconds - before.userNanoseconds - before.systemNanoseconds) / 1e9
+        return row
+    }
+
+    /// One `--side-by-side` round: h2load and the driver download `size`-byte bodies from one
+    /// target at the same time, each with the usual connections × streams and no warm-up (so
+    /// each side's CPU and bytes cover the same whole run). Returns h2stress's CPU-s/GB (its
+    /// worker thread) ÷ h2load's (its process); nil when h2load gave no summary.
+    private func downloadSideBySideRound(size: Int) throws(BenchError) -> Double? {
+        guard let h2loadPath else { return nil }
+        let server = try startTarget()
+        let (child, _) = try startH2load(h2loadPath, server: server, size: size, warmup: false)
+        let result = Driver.run(downloadOptions(size: size, warmup: 0), target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let exit = child.wait(deadline: MonotonicClock.now() + options.duration.nanoseconds + 30_000_000_000)
+        _ = server.stop()
+        guard let summary = H2LoadSummary(output: child.outputText), summary.dataBytesWholeRun > 0,
+              result.measurements.bytesReceived > 0 else {
+            errors.append("side-by-side round: h2load gave no summary (\(exit.statusText))")
+            return nil
+        }
+        let ours = (result.userSeconds + result.systemSeconds) / (Double(result.measurements.bytesReceived) / 1e9)
+        let theirs = exit.cpuSeconds / (Double(summary.dataBytesWholeRun) / 1e9)
+        return theirs > 0 ? ours / theirs : nil
+    }
+
+    private func h2loadDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
+        guard let h2loadPath else { throw BenchError("h2load is not installed") }
+        let server = try startTarget()
+        let (child, arguments) = try startH2load(h2loadPath, server: server, size: size, warmup: true)
+        let bound = MonotonicClock.now() + options.warmup.nanoseconds + options.duration.nanoseconds + 30_000_000_000
+        let exit = child.wait(deadline: bound)
+        let served = server.stop()
+        guard let summary = H2LoadSummary(output: child.outputText) else {
+            let tail = child.outputText.split(separator: "\n").suffix(5).joined(separator: " / ")
+            throw BenchError("h2load gave no summary (\(exit.statusText)\(exit.killedAfterDeadline ? ", killed after overrunning" : "")): \(tail)")
+        }
+        let seconds = options.duration.seconds
+        let body = summary.bodyBytesMainDuration(maxFrameSize: maxFrameSize)
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2load", measuredSeconds: seconds, bodyBytes: body,
+            megabytesPerSecond: Double(body) / seconds / 1e6, requestsPerSecond: summary.requestsPerSecond,
+            cpuUserSeconds: exit.userSeconds, cpuSystemSeconds: exit.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
+            peakRSSBytes: exit.peakRSSBytes, serverCPUSeconds: served.exit.cpuSeconds,
+            failures: summary.requestsFailed)
+        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        if !exit.succeeded { row.notes.append("h2load \(exit.statusText)") }
+        row.notes.append("h2load " + arguments.dropLast().joined(separator: " ") + " …/bytes/\(size)")
+        return row
+    }
+
+    /// 100 × 100 paced gRPC server streams (1 KiB every 250 ms) that outlive the run, so every
+    /// stream opened is still open at the end: open = started = unfinished = 10,000 proves they
+    /// were all concurrently open.
+    private func driverManyStreams(scenario: BenchScenario) throws(BenchError) -> BenchRow {
+        let server = try startTarget()
+        let interval = TimeSpan.milliseconds(250)
+        let messages = Int(options.duration.nanoseconds / interval.nanoseconds) + 20
+        let spec = ServerStreamSpec(messages: messages, size: .kibibytes(1), interval: interval)
+        let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: false)
+        var settings = HTTP2Settings()
+        settings.initialWindowSize = 65_535
+        settings.connectionWindowSize = 1 << 20
+        let options = Driver.Options(
+            threads: 1, connections: Self.manyConnections, streamsPerConnection: Self.manyStreamsPerConnection,
+            plans: [plan], weights: [1], settings: settings, warmupNanoseconds: 0,
+            durationNanoseconds: options.duration.nanoseconds, rxTimestamps: options.rxTimestamps)
+        ProcessUsage.resetPeakRSS()
+        let baseline = Int(ProcessUsage.current().peakRSSBytes)
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let peak = Int(ProcessUsage.current().peakRSSBytes)
+        let served = server.stop()
+        let m = result.measurements
+        let wanted = Self.manyConnections * Self.manyStreamsPerConnection
+        let ok = m.streamsStarted == wanted && m.outcomes.unfinished == wanted && m.outcomes.failed == 0
+            && m.connectionsOpened == Self.manyConnections
+        manyStreamsCheck = (m.outcomes.unfinished, peak, ok)
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2stress", measuredSeconds: result.measuredSeconds,
+            bodyBytes: m.bytesReceived, megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+            requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
+            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil, peakRSSBytes: peak,
+            serverCPUSeconds: served.exit.cpuSeconds, failures: m.outcomes.failed + m.connectionErrors.count)
+        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        row.notes.append("\(m.connectionsOpened) connections, \(m.streamsStarted) streams started, \(m.outcomes.unfinished) still open at the end, \(m.outcomes.failed) failed; req/s column = gRPC messages/s (1 KiB every 250 ms per stream)")
+        row.notes.append("process RSS before the scenario \(Self.megabytes(baseline)) MB, peak during it \(Self.megabytes(peak)) MB (server is a separate process)")
+        row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
+        return row
+    }
+
+    /// One round of the overhead scenario: two drivers in this process *at the same time*, each
+    /// on its own thread with half of `--connections` × `--streams` streams of 32 × 64 KiB gRPC
+    /// messages (no pacing), against one target. One has stamps + verification, kernel RX
+    /// timestamps and frame traces on (`--measurement` picks which), the other all of them off.
+    ///
+    /// Side by side rather than one after the other: on this VM a driver's CPU-s per GB moves by
+    /// ±20 % from one run to the next with the host's load, and both drivers of a round see the
+    /// same load. Each side's figure is its own worker thread's CPU over its own bytes; there is no
+    /// warm-up (the measured window is the whole run, so CPU and bytes cover the same time).
+    private func driverOverheadRound(scenario: BenchScenario) throws(BenchError) -> (on: BenchRow, off: BenchRow) {
+        let server = try startTarget()
+        let spec = ServerStreamSpec(messages: 32, size: .kibibytes(64), interval: .zero)
+        let parts = options.measurement
+        let target = TargetAddress(host: "127.0.0.1", port: server.port)
+        let bench = options
+        func driverOptions(measured: Bool) -> Driver.Options {
+            let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: measured && parts.contains("stamps"),
+                                        checksum: bench.checksum)
+            var driver = Driver.Options(
+                threads: 1, connections: max(1, bench.connections / 2), streamsPerConnection: bench.streams,
+                plans: [plan], weights: [1], settings: clientSettings(), warmupNanoseconds: 0,
+                durationNanoseconds: bench.duration.nanoseconds, rxTimestamps: measured && parts.contains("timestamps"))
+            driver.frameTrace = measured && parts.contains("traces")
+            return driver
+        }
+        let (onOptions, offOptions, control) = (driverOptions(measured: true), driverOptions(measured: false), control)
+        let onThread = WorkerThread.spawn(name: "h2s-bench-on") { Driver.run(onOptions, target: target, control: control) }
+        let offThread = WorkerThread.spawn(name: "h2s-bench-off") { Driver.run(offOptions, target: target, control: control) }
+        let results = (on: onThread.join(), off: offThread.join())
+        let served = server.stop()
+        func row(_ result: DriverResult, measured: Bool) -> BenchRow {
+            let m = result.measurements
+            var row = BenchRow(
+                scenario: scenario.description, client: measured ? "h2stress (measurement on)" : "h2stress (measurement off)",
+                measuredSeconds: result.measuredSeconds, bodyBytes: m.bytesReceived,
+                megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+                requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
+                cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+                bytesServedWholeRun: nil, cpuSecondsPerGB: nil, ratioToH2load: nil,
+                peakRSSBytes: Int(ProcessUsage.current().peakRSSBytes), serverCPUSeconds: served.exit.cpuSeconds,
+                failures: m.outcomes.failed + m.connectionErrors.count)
+            if m.bytesReceived > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(m.bytesReceived) / 1e9) }
+            row.notes.append("req/s column = gRPC messages/s; CPU = this driver's worker thread; server CPU shared by both sides; "
+                             + "\(m.outcomes.integrity) integrity failures")
+            if let c = measured ? Optional(m.checksum) : nil, c.messagesStampChecked > 0 {
+                row.notes.append("checksum \(c.sampling): \(c.messagesStampChecked) stamps checked, \(c.messagesSummed) bodies summed")
+            }
+            return row
+        }
+        return (row(results.on, measured: true), row(results.off, measured: false))
+    }
+
+    /// 4 connections × 16 gRPC server streams of 100 B messages every 10 ms on an otherwise idle
+    /// machine: how long ready data waits for the driver thread (`wakePoll`).
+    private func driverIdleWake(scenario: BenchScenario) throws(BenchError) -> BenchRow {
+        let server = try startTarget()
+        let interval = TimeSpan.milliseconds(10)
+        let messages = Int(options.duration.nanoseconds / interval.nanoseconds) + 200
+        let spec = ServerStreamSpec(messages: messages, size: ByteCount(bytes: 100), interval: interval)
+        let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: true)
+        let options = Driver.Options(
+            threads: 1, connections: 4, streamsPerConnection: 16, plans: [plan], weights: [1],
+            settings: clientSettings(), warmupNanoseconds: options.warmup.nanoseconds,
+            durationNanoseconds: options.duration.nanoseconds, rxTimestamps: true)
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let served = server.stop()
+        let m = result.measurements
+        let poll = m.wakePoll.summary()
+        let dispatch = m.wakeDispatch.summary()
+        var row = BenchRow(
+            scenario: scenario.description, client: "h2stress", measuredSeconds: result.measuredSeconds,
+            bodyBytes: m.bytesReceived, megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
+            requestsPerSecond: Self.rate(Double(m.messagesReceived), result.measuredSeconds),
+            cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
+            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
+            peakRSSBytes: Int(ProcessUsage.current().peakRSSBytes), serverCPUSeconds: served.exit.cpuSeconds,
+            failures: m.outcomes.failed + m.connectionErrors.count)
+        row.notes.append(String(format: "wakePoll µs: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f (%llu wakes); wakeDispatch p50 %.1f µs; delivery p50 %.1f µs",
+                                poll.p50, poll.p90, poll.p99, poll.max, poll.count, dispatch.p50, m.delivery.summary().p50))
+        row.notes.append("\(m.readsWithTimestamp) reads with a kernel timestamp, \(m.readsWithoutTimestamp) without; req/s column = messages/s")
+        if poll.count > 0 { idleWakeCheck = (poll.p50, poll.p99, dispatch.p50) }
+        return row
+    }
+
+    /// The per-metric median of `runs` (each figure's own median; RSS: the maximum), with the
+    /// spread of MB/s and CPU-s/GB in a note. The first run's notes are kept.
+    private static func median(_ runs: [BenchRow]) -> BenchRow? {
+        guard var row = runs.first else { return nil }
+        guard runs.count > 1 else { return row }
+        func mid(_ values: [Double]) -> Double { Statistics.median(values) ?? 0 }
+        row.measuredSeconds = mid(runs.map(\.measuredSeconds))
+        row.bodyBytes = Int(mid(runs.map { Double($0.bodyBytes) }))
+        row.megabytesPerSecond = mid(runs.map(\.megabytesPerSecond))
+        row.requestsPerSecond = mid(runs.map(\.requestsPerSecond))
+        row.cpuUserSeconds = mid(runs.map(\.cpuUserSeconds))
+        row.cpuSystemSeconds = mid(runs.map(\.cpuSystemSeconds))
+        let served = runs.compactMap(\.bytesServedWholeRun)
+        row.bytesServedWholeRun = served.count == runs.count ? Int(mid(served.map(Double.init))) : nil
+        let perGB = runs.compactMap(\.cpuSecondsPerGB)
+        row.cpuSecondsPerGB = perGB.count == runs.count ? mid(perGB) : nil
+        row.peakRSSBytes = runs.map(\.peakRSSBytes).max() ?? 0
+        let server = runs.compactMap(\.serverCPUSeconds)
+        row.serverCPUSeconds = server.count == runs.count ? mid(server) : nil
+        row.failures = runs.reduce(0) { $0 + $1.failures }
+        let mbs = runs.map(\.megabytesPerSecond)
+        var spread = String(format: "median of %d runs: MB/s %.0f–%.0f", runs.count, mbs.min()!, mbs.max()!)
+        if let lo = perGB.min(), let hi = perGB.max() { spread += String(format: ", CPU-s/GB %.3f–%.3f", lo, hi) }
+        row.notes.insert(spread, at: 0)
+        return row
+    }
+
+    private static func rate(_ count: Double, _ seconds: Double) -> Double { seconds > 0 ? count / seconds : 0 }
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
+}

@@ -1,0 +1,329 @@
+import H2Wire
+import H2Profile
+import H2Results
+
+/// How a stream's life ended, as seen by the connection that carried it.
+public enum StreamClosure: Sendable, Equatable {
+    /// nghttp2 closed the stream; `errorCode` 0 means NO_ERROR. `resetByPeer` tells whether an
+    /// RST_STREAM frame arrived from the peer for it.
+    case closed(errorCode: UInt32, resetByPeer: Bool)
+    /// The peer sent GOAWAY and this stream was above its last-stream-id or never finished.
+    case goaway(lastStreamID: Int32, errorCode: UInt32)
+    /// The TCP connection ended (EOF, reset, write error) while the stream was open.
+    case connectionLost(reason: String)
+    /// The client's own deadline fired first.
+    case deadline
+    /// The peer reset the stream with `errorCode` (CANCEL) once the stream's deadline had
+    /// passed: the server's `grpc-timeout` timer won the race against the client's.
+    case serverDeadline(errorCode: UInt32)
+}
+
+/// The verdict on one finished stream.
+public struct StreamVerdict: Sendable, Equatable {
+    /// Exactly one outcome per stream.
+    public var outcome: StreamOutcome
+    /// Human-readable cause, e.g. "grpc-status 0 after 47 of 100 messages".
+    public var detail: String
+    /// RST_STREAM / GOAWAY error code, when one was involved.
+    public var errorCode: UInt32?
+    /// For ``StreamOutcome/deadline``: whose timer ended the stream.
+    public var deadlineSource: DeadlineSource? = nil
+}
+
+/// Compares what arrived on one stream with its ``StreamPlan`` and gives the stream exactly
+/// one ``StreamOutcome`` (design.md, *Stream plans and truncation*).
+///
+/// Fed by the connection in arrival order: header fields, end of a header block, DATA chunks,
+/// and finally the closure. Pure logic — tested on synthetic frame sequences without sockets.
+/// Threading: owned by the worker thread that owns the stream.
+public struct StreamVerifier {
+    /// The plan being checked.
+    public let plan: StreamPlan
+    /// `:status` of the response headers, when received.
+    public private(set) var httpStatus: Int?
+    /// `grpc-status` from trailers (or a trailers-only response), when received.
+    public private(set) var grpcStatus: Int?
+    /// `content-length` of the response, when announced.
+    public private(set) var contentLength: Int?
+    /// Whether a trailer block (a second header block) arrived.
+    public private(set) var sawTrailers = false
+    /// Whether END_STREAM arrived from the peer.
+    public private(set) var sawEndStream = false
+    /// Response DATA payload bytes received.
+    public private(set) var bytesReceived = 0
+    /// Complete gRPC messages received (and checked).
+    public private(set) var messagesReceived = 0
+    /// The first integrity problem seen, if any.
+    public private(set) var integrityProblem: String?
+    /// The stream's id (checked against stamps).
+    public let streamID: Int32
+    private var reader: GRPCMessageReader
+    private var headerBlocks = 0
+
+    /// Starts checking stream `streamID`, which follows `plan`. `checksumSeed` (for example
+    /// per connection) varies which messages ``StreamPlan/checksum`` sampling sums.
+    public init(plan: StreamPlan, streamID: Int32, checksumSeed: UInt64 = 0) {
+        self.plan = plan
+        self.streamID = streamID
+        self.reader = GRPCMessageReader(checksStamps: plan.stamped, checksum: plan.checksum,
+                                        checksumSeed: checksumSeed &+ UInt64(UInt32(bitPattern: streamID)))
+    }
+
+    /// Stamped messages whose stamp (identity, index, length) was checked.
+    public var messagesStampChecked: Int { plan.stamped && plan.framing == .grpc ? messagesReceived : 0 }
+    /// Messages whose whole body was summed and compared with its stamp's checksum.
+    public var messagesSummed: Int { reader.messagesSummed }
+    /// Body bytes summed for those messages.
+    public var bytesSummed: Int { reader.bytesSummed }
+
+    // MARK: Events
+
+    /// One response header field (names arrive lowercase).
+    public mutating func header(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, isTrailer: Bool) {
+        if Self.equals(name, ":status") {
+            httpStatus = Self.parseInt(value)
+        } else if Self.equals(name, "grpc-status") {
+            grpcStatus = Self.parseInt(value) ?? -1
+        } else if Self.equals(name, "content-length") && !isTrailer {
+            contentLength = Self.parseInt(value)
+        }
+    }
+
+    /// A header block is complete. The second block of a response is its trailers.
+    public mutating func headersComplete(isTrailer: Bool, endStream: Bool) {
+        headerBlocks += 1
+        if isTrailer || headerBlocks > 1 { sawTrailers = true }
+        if endStream { sawEndStream = true }
+    }
+
+    /// END_STREAM arrived.
+    public mutating func endStream() { sawEndStream = true }
+
+    /// A chunk of response DATA payload. Returns how many complete gRPC messages it finished
+    /// (the caller timestamps them).
+    @discardableResult
+    public mutating func data(_ bytes: UnsafeRawBufferPointer) -> Int {
+        data(bytes) { _, _ in }
+    }
+
+    /// A chunk of response DATA payload; `onMessage(payloadLength, stampSendTimeNs)` is called
+    /// for every gRPC message the chunk completes, in order (`stampSendTimeNs` is 0 for an
+    /// unstamped or unverifiable message). Returns how many messages completed.
+    @discardableResult
+    public mutating func data(_ bytes: UnsafeRawBufferPointer, _ onMessage: (Int, UInt64) -> Void) -> Int {
+        bytesReceived += bytes.count
+        guard plan.framing == .grpc else {
+            if bytesReceived > plan.expectedBytes && integrityProblem == nil {
+                integrityProblem = "body longer than planned: \(bytesReceived) > \(plan.expectedBytes) bytes"
+            }
+            return 0
+        }
+        var completed = 0
+        // The reader is moved out while it calls back into `self` (exclusive access); it is a
+        // small inline value with no heap storage, so the move costs a few words.
+        var r = reader
+        defer { reader = r }
+        do {
+            try r.feed(bytes) { message in
+                completed += 1
+                checkMessage(message)
+                if let stamp = message.stampCheck.intactStamp {
+                    onMessage(message.length, stamp.sendTimeNs)
+                } else {
+                    onMessage(message.length, 0)
+                }
+            }
+        } catch {
+            if integrityProblem == nil { integrityProblem = "gRPC framing: \(error)" }
+        }
+        return completed
+    }
+
+    private mutating func checkMessage(_ message: borrowing GRPCMessageInfo) {
+        let index = messagesReceived
+        messagesReceived += 1
+        guard integrityProblem == nil else { return }
+        guard index < plan.expectedMessages else {
+            integrityProblem = "message \(index) beyond the \(plan.expectedMessages) planned"
+            return
+        }
+        if message.compressed {
+            integrityProblem = "message \(index) is compressed; the plan asked for none"
+            return
+        }
+        // The decoded body, never the wire length: any valid encoding of the planned message
+        // passes (fields in any order, defaults written or omitted, unknown fields).
+        if let error = message.decodeError {
+            integrityProblem = "message \(index): undecodable protobuf: \(error)"
+            return
+        }
+        let plannedBody = plan.expectedBodySizes[index]
+        if message.bodyLength != plannedBody {
+            integrityProblem = "message \(index): payload body \(message.bodyLength) bytes, planned \(plannedBody)"
+            return
+        }
+        if plan.stamped, let problem = stampProblem(message.stampCheck, index: index) {
+            integrityProblem = problem
+        }
+    }
+
+    /// Checks a stamped body: present (when ≥ 32 bytes), for this stream, in sequence, intact.
+    private func stampProblem(_ check: MessageStamp.Check, index: Int) -> String? {
+        switch check {
+        case .notChecked:
+            return nil
+        case .unstamped(let length):
+            return length >= MessageStamp.length ? "message \(index): body of \(length) bytes carries no stamp" : nil
+        case .unrecognizedLayout:
+            return "message \(index): not a payload-only response message"
+        case .badMagic:
+            return "message \(index): body does not start with a stamp"
+        case .lengthMismatch(let stamp, let actual):
+            return "message \(index): stamp says \(stamp.bodyLength) body bytes, \(actual) arrived"
+        case .checksumMismatch:
+            return "message \(index): checksum mismatch"
+        case .valid(let stamp), .validUnsummed(let stamp):
+            if stamp.streamID != UInt32(bitPattern: streamID) {
+                return "message \(index): stamped for stream \(stamp.streamID), arrived on \(streamID)"
+            }
+            if stamp.index != UInt32(index) {
+                return stamp.index < UInt32(index)
+                    ? "message \(index): duplicate of message \(stamp.index)"
+                    : "message \(index): sequence gap, got message \(stamp.index)"
+            }
+            return nil
+        }
+    }
+
+    // MARK: Verdict
+
+    /// Whether a gRPC message was cut short by the end of the stream.
+    public var messageCutShort: Bool { reader.midMessage }
+
+    /// The outcome, given how the stream ended. Precedence: transport endings (reset, goaway,
+    /// connection lost, deadline) name *why* data stopped; for streams that ended "cleanly",
+    /// integrity problems come first, then a non-OK status, then missing data (truncation).
+    public func verdict(_ closure: StreamClosure) -> StreamVerdict {
+        // The complete case is the hot one: decide it before building any text.
+        if case .closed(errorCode: 0, _) = closure, isComplete {
+            return StreamVerdict(outcome: .complete, detail: "", errorCode: nil)
+        }
+        let progress = progressText
+        switch closure {
+        case .deadline:
+            return StreamVerdict(outcome: .deadline, detail: "client deadline after \(progress)", errorCode: nil,
+                                 deadlineSource: .client)
+        case .serverDeadline(let code):
+            return StreamVerdict(outcome: .deadline, detail: "server deadline: RST_STREAM code \(code) after the deadline, after \(progress)",
+                                 errorCode: code, deadlineSource: .server)
+        case .connectionLost(let reason):
+            return StreamVerdict(outcome: .connectionLost, detail: "\(reason) after \(progress)", errorCode: nil)
+        case .goaway(let last, let code):
+            return StreamVerdict(outcome: .goaway, detail: "GOAWAY (last-stream-id \(last), code \(code)) after \(progress)", errorCode: code)
+        case .closed(let code, let resetByPeer):
+            // RST_STREAM(NO_ERROR) after a complete response is legal (RFC 9113 §8.1): still complete.
+            if code == 0 && isComplete { break }
+            if resetByPeer {
+                return StreamVerdict(outcome: .reset, detail: "RST_STREAM code \(code) after \(progress)", errorCode: code)
+            }
+            if code == Self.protocolError, let short = shortBodyEndedByNghttp2 {
+                return StreamVerdict(outcome: .truncated, detail: short, errorCode: nil)
+            }
+            if code != 0 {
+                return StreamVerdict(outcome: .reset, detail: "closed with code \(code) after \(progress)", errorCode: code)
+            }
+        }
+        return cleanEndVerdict(progress)
+    }
+
+    static let protocolError = HTTP2ErrorCode.protocolError.rawValue
+    /// gRPC status DEADLINE_EXCEEDED: the server's copy of the deadline (`grpc-timeout`) expired.
+    static let grpcDeadlineExceeded = 4
+
+    /// nghttp2 enforces `content-length` on the client: END_STREAM after fewer body bytes does
+    /// not reach the application as END_STREAM; nghttp2 resets the stream itself with
+    /// PROTOCOL_ERROR (the peer sent no RST_STREAM). The server *ended the stream as if
+    /// successful* with data missing, so this is truncation, not a reset. Non-nil (the detail)
+    /// when that is what happened: a plain-HTTP 2xx response with a `content-length` above the
+    /// bytes that arrived, nothing else wrong.
+    private var shortBodyEndedByNghttp2: String? {
+        guard plan.framing == .http, integrityProblem == nil, let status = httpStatus, (200..<300).contains(status),
+              let cl = contentLength, bytesReceived < cl else { return nil }
+        return "END_STREAM after \(bytesReceived) of content-length \(cl) bytes (nghttp2 enforces content-length and closed the stream with PROTOCOL_ERROR)"
+    }
+
+    private func cleanEndVerdict(_ progress: String) -> StreamVerdict {
+        if let problem = integrityProblem {
+            return StreamVerdict(outcome: .integrity, detail: problem, errorCode: nil)
+        }
+        guard let status = httpStatus else {
+            return StreamVerdict(outcome: .truncated, detail: "stream ended without response headers", errorCode: nil)
+        }
+        if !(200..<300).contains(status) {
+            return StreamVerdict(outcome: .statusError, detail: ":status \(status) after \(progress)", errorCode: nil)
+        }
+        switch plan.framing {
+        case .http:
+            if let cl = contentLength, cl != plan.expectedBytes {
+                return StreamVerdict(outcome: .integrity, detail: "content-length \(cl), planned \(plan.expectedBytes)", errorCode: nil)
+            }
+            if bytesReceived < plan.expectedBytes {
+                return StreamVerdict(outcome: .truncated, detail: "END_STREAM after \(progress)", errorCode: nil)
+            }
+        case .grpc:
+            if grpcStatus == Self.grpcDeadlineExceeded {
+                return StreamVerdict(outcome: .deadline, detail: "server deadline: grpc-status 4 (DEADLINE_EXCEEDED) after \(progress)",
+                                     errorCode: nil, deadlineSource: .server)
+            }
+            if let g = grpcStatus, g != 0 {
+                return StreamVerdict(outcome: .statusError, detail: "grpc-status \(g) after \(progress)", errorCode: nil)
+            }
+            if grpcStatus == nil {
+                return StreamVerdict(outcome: .truncated, detail: "trailers missing (no grpc-status) after \(progress)", errorCode: nil)
+            }
+            if reader.midMessage {
+                return StreamVerdict(outcome: .truncated, detail: "message \(messagesReceived) cut short after \(progress)", errorCode: nil)
+            }
+            if messagesReceived < plan.expectedMessages {
+                return StreamVerdict(outcome: .truncated, detail: "grpc-status 0 after \(progress)", errorCode: nil)
+            }
+        }
+        return StreamVerdict(outcome: .complete, detail: "", errorCode: nil)
+    }
+
+    /// Everything planned arrived and nothing was wrong (regardless of how the stream closed).
+    public var isComplete: Bool {
+        guard integrityProblem == nil, sawEndStream, let s = httpStatus, (200..<300).contains(s) else { return false }
+        switch plan.framing {
+        case .http: return bytesReceived == plan.expectedBytes && (contentLength == nil || contentLength == plan.expectedBytes)
+        case .grpc: return grpcStatus == 0 && !reader.midMessage && messagesReceived == plan.expectedMessages
+        }
+    }
+
+    /// "47/100 messages, 4,700/71,636 bytes".
+    public var progressText: String {
+        switch plan.framing {
+        case .grpc: return "\(messagesReceived)/\(plan.expectedMessages) messages, \(bytesReceived)/\(plan.expectedBytes) bytes"
+        case .http: return "\(bytesReceived)/\(plan.expectedBytes) bytes"
+        }
+    }
+
+    // MARK: Byte helpers (no String allocation per header)
+
+    @inline(__always)
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let lit = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        return bytes.elementsEqual(lit)
+    }
+
+    static func parseInt(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var v = 0
+        for b in bytes {
+            guard b >= 48 && b <= 57 else { return nil }
+            v = v * 10 + Int(b - 48)
+        }
+        return v
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import H2Driver
+import H2Loop
+import H2Profile
+import H2Report
+import H2Results
+import H2Target
+import Synchronization
+
+/// `h2stress run` after its options are read: choose the target, create the run folder, run
+/// every cell (writing `run.json` and `report.md` after each, and frame traces as they come),
+/// print the summary, apply the profile's gate, and say which exit status the run ends with.
+public struct RunPipeline {
+    /// The loaded profile (overrides applied) and the path it was read from.
+    public var loaded: LoadedProfile
+    public var profilePath: String
+    /// Where run folders are created.
+    public var resultsDir = "results"
+    /// `--streams`: end each cell after this many measured streams.
+    public var totalStreams: Int?
+    /// `--baseline`: a run folder or run.json for the profile's baseline gate rules.
+    public var baselinePath: String?
+    /// No progress line and no notes on stderr.
+    public var quiet = false
+
+    public init(loaded: LoadedProfile, profilePath: String) {
+        self.loaded = loaded
+        self.profilePath = profilePath
+    }
+
+    /// Runs the profile and returns the exit status (0, 1 gate failed, 2 nothing could be run, 130 interrupted).
+    /// Throws ``ExitError`` when the run cannot begin (bad target URL 64, unreadable baseline 64, no results folder 2).
+    public func run() throws(ExitError) -> Int32 {
+        let launcher = try launcher()
+        let baselineRun = try baselinePath.map { path throws(ExitError) in try GateStep.loadRun(path).run }
+        if baselineRun == nil, loaded.base.gate.contains(where: \.needsBaseline), !quiet {
+            Terminal.note("note: the profile's gate rules that compare with a baseline are skipped (no `--baseline <run>`)")
+        }
+        let directory: RunDirectory
+        do {
+            directory = try RunDirectory(resultsRoot: resultsDir, profileName: loaded.base.name, startedAt: Date())
+        } catch {
+            throw ExitError(ExitStatus.runFailed, "cannot create the results folder: \(error)")
+        }
+        let control = RunControl()
+        InterruptWatcher.install { control.interrupt() }
+        let progress = ProgressPrinter(enabled: Terminal.stderrIsTTY && !quiet)
+        let runner = Runner(loaded: loaded, launcher: launcher ?? ManagedTargetLauncher(runDirectory: directory.path), control: control)
+        runner.totalStreams = totalStreams
+        runner.hooks = Self.hooks(directory: directory, progress: progress)
+        if !quiet {
+            let cells = loaded.cells.count
+            Terminal.note("h2stress: \(cells) cell\(cells == 1 ? "" : "s") of `\(loaded.base.name)`, \(WallTimeEstimate(cells: loaded.cells, totalStreams: totalStreams)) → \(directory.path)")
+        }
+        let result = runner.run(runID: directory.runID)
+        progress.finish()
+        print(SummaryTable.render(result))
+        var gate: GateReport?
+        if !loaded.base.gate.isEmpty {
+            let report = Gate.evaluate(result, rules: loaded.base.gate, baseline: baselineRun)
+            gate = report
+            do {
+                try GateRunFiles.write(result, gate: report, into: directory)
+            } catch {
+                Terminal.error("could not write the gate files: \(error)")
+            }
+            for line in GateStep.verdictLines(result, report) { print(line) }
+        }
+        print(directory.path)
+        if control.isInterrupted { return ExitStatus.interrupted }
+        if GateStep.runCouldNotBeDone(result) {
+            Terminal.error("no stream could be started: the target was unreachable (see connection errors in \(directory.reportFilePath))")
+        }
+        return GateStep.exitStatus(result, gate)
+    }
+
+    /// The launcher the profile's target asks for; nil for a managed (`command`) target, which
+    /// needs the run folder for its output and is made once that exists.
+    func launcher() throws(ExitError) -> TargetLauncher? {
+        switch loaded.base.target {
+        case .embedded:
+            return EmbeddedTargetLauncher()
+        case .url(let url, let tlsOptions):
+            do {
+                // An https:// URL always speaks TLS; its options (when written) tune verification.
+                let tls = url.hasPrefix("https://") ? (tlsOptions ?? TLSClientConfig()) : nil
+                return try ExternalTargetLauncher(url: url, tls: tls)
+            } catch {
+                throw ExitError(ExitStatus.usage, "profile `\(profilePath)`: \(error)")
+            }
+        case .command:
+            return nil
+        }
+    }
+
+    /// Progress on stderr, `run.json`/`report.md` after every cell, frame traces into `frames/`.
+    static func hooks(directory: RunDirectory, progress: ProgressPrinter) -> Runner.Hooks {
+        var hooks = Runner.Hooks()
+        hooks.cellStarted = { cell, number, count, counters in
+            progress.cellStarted(cell: cell, number: number, count: count, counters: counters)
+        }
+        hooks.cellFinished = { run in
+            do {
+                try directory.write(run)
+            } catch {
+                Terminal.error("could not write results: \(error)")
+            }
+        }
+        let frames = Mutex(FrameTraceWriter(directory: directory))
+        hooks.framesCaptured = { cellID, dumps, leftOut in
+            frames.withLock { writer in
+                do {
+                    try writer.write(cellID: cellID, dumps: dumps, leftOut: leftOut)
+                } catch {
+                    Terminal.error("could not write frame traces: \(error)")
+                }
+            }
+        }
+        return hooks
+    }
+}
