@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "H2TestSupport", path: "Tests/H2TestSupport"),
         .testTarget(name: "H2LoopTests", dependencies: ["H2Loop", "H2TestSupport"]),
         .testTarget(name: "H2WireTests", dependencies: ["H2Wire"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "H2ProfileTests", dependencies: ["H2Profile", "H2Wire"], resources: [.copy("BrokenProfiles")]),
+        .testTarget(name: "H2ProfileTests", dependencies: ["H2Profile", "H2Results", "H2Wire"], resources: [.copy("BrokenProfiles")]),
         .testTarget(name: "H2ResultsTests", dependencies: ["H2Results", "H2Profile", "H2Wire"]),
         .testTarget(
             name: "H2DriverTests",
@@ -65,6 +65,10 @@ let package = Package(
         .testTarget(
             name: "H2TargetTests",
             dependencies: ["H2Target", "H2Bench", "H2Run", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"]
+        ),
+        .testTarget(
+            name: "H2RunTests",
+            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"]
         ),
         .testTarget(
             name: "H2ReportTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import H2Profile
+import H2Results
 
 /// Gate rules: the rule grammar, units, scopes, and `gate:` in profiles and `--rules` files.
 struct GateRuleTests {

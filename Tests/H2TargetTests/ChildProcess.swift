@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import H2Bench
 
 /// An external program (h2load, python3, h2stress) run to completion with a hard deadline,
 /// its stdout and stderr captured whole.

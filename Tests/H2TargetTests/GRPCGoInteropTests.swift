@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import H2Target
-import H2Bench
 
 /// The driver against grpc-go (1.33, Debian's `golang-google-grpc-dev`), the stack the seed
 /// scenario was measured on: `interop/grpcgo` serves `grpc.testing.TestService` and is started

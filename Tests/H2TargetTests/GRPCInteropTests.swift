@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 import H2Target
-import H2Bench
 
 /// grpcio (the C-core gRPC stack, through python) against the embedded server: generic
 /// calls to grpc.testing.TestService, messages built from a runtime descriptor
