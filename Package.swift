@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "CLinux", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "H2Loop", dependencies: ["CLinux"], swiftSettings: hotPath),
         .target(name: "H2Wire", dependencies: ["CNghttp2", "CLinux"], swiftSettings: hotPath),
-        .target(name: "H2Profile", dependencies: ["H2Wire", .product(name: "Yams", package: "Yams")]),
+        .target(name: "H2Profile", dependencies: ["H2Loop", "H2Wire", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "H2Results",
             dependencies: ["H2Profile", "H2Wire", .product(name: "Histogram", package: "hdrhistogram-swift")],

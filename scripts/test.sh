@@ -9,5 +9,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
 interop/grpcgo/build.sh >/dev/null   # the grpc-go interop server the interop tests start
-swift build --build-tests
+# The import check makes an undeclared import (a back-edge in the module graph) a build error.
+swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build --no-parallel
