@@ -6,7 +6,8 @@
 /// ``wakeDispatch`` and ``delivery`` subtract a `CLOCK_REALTIME` stamp (kernel or server) from a
 /// `CLOCK_REALTIME` reading taken on the worker thread.
 public enum LatencyMetric: String, Sendable, Codable, CaseIterable {
-    /// Time to first byte: from submitting the request's HEADERS to the first DATA payload byte of the response.
+    /// Time to first byte: from submitting the request's HEADERS to the end of the response's first header block
+    /// (the response HEADERS), as h2load's `time to 1st byte` counts it.
     case ttfb
     /// Stream duration: from submitting the request's HEADERS to the stream's outcome being decided.
     case streamDuration

@@ -2,7 +2,7 @@
 /// what each stream does, and for how long.
 ///
 /// Produced by `ProfileLoader`; every value is within its documented range (see
-/// the README, section *Profiles*).
+/// docs/profiles.md).
 public struct Profile: Sendable, Hashable, Codable {
     /// Profile name (letters, digits, `-`, `_`, `.`), used in result directory names.
     public var name: String

@@ -1,6 +1,6 @@
 import H2Wire
 
-/// The `faults` list: `- {kind: rst, share: 0.1, after: 3, code: CANCEL}` (README, *Faults*).
+/// The `faults` list: `- {kind: rst, share: 0.1, after: 3, code: CANCEL}` (docs/faults.md).
 extension ProfileDecoder {
     static let faultKeys = ["kind", "share", "after", "code", "pause", "last", "how"]
     /// HTTP/2 error codes by name (RFC 9113 §7), from the one table in H2Wire.

@@ -1,4 +1,4 @@
-/// Exit codes shared by every subcommand (README, *Exit codes*).
+/// Exit codes shared by every subcommand (README.md, *Exit codes*).
 public enum ExitStatus {
     /// Success: every gate rule passed.
     public static let success: Int32 = 0

@@ -11,7 +11,7 @@ struct ConnectionAbort {
     var frameQueued = false
 }
 
-/// Fault injection (README, *Faults*): the request header `h2stress-fault` is parsed once at the
+/// Fault injection (docs/faults.md): the request header `h2stress-fault` is parsed once at the
 /// request's headers (``Fault/parse(_:)``); the producers call in here at message boundaries.
 /// Nothing here runs per message for a stream without a fault.
 extension ServerConnection {
