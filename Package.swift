@@ -68,7 +68,8 @@ let package = Package(
         ),
         .testTarget(
             name: "H2RunTests",
-            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"]
+            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "H2ReportTests",
