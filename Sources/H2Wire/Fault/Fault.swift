@@ -89,6 +89,9 @@ public struct Fault: Sendable, Hashable, Codable, CustomStringConvertible {
 
     // MARK: Effective parameters
 
+    /// `grpc-status: 13` (INTERNAL), the default of `status`.
+    static let grpcInternal: UInt32 = 13
+
     /// Messages (or bytes) before the fault; `nil` means "after everything" (`no-trailers` default).
     public var effectiveAfter: Int? {
         if let after { return after }
@@ -102,10 +105,10 @@ public struct Fault: Sendable, Hashable, Codable, CustomStringConvertible {
     /// (default 0 NO_ERROR), the `grpc-status` of `status` (default 13 INTERNAL), 7 for `refuse`.
     public var effectiveCode: UInt32? {
         switch kind {
-        case .rst: return code ?? 8
-        case .goaway: return code ?? 0
-        case .status: return code ?? 13
-        case .refuse: return 7
+        case .rst: return code ?? HTTP2ErrorCode.cancel.rawValue
+        case .goaway: return code ?? HTTP2ErrorCode.noError.rawValue
+        case .status: return code ?? Self.grpcInternal
+        case .refuse: return HTTP2ErrorCode.refusedStream.rawValue
         default: return nil
         }
     }

@@ -1,0 +1,43 @@
+import Foundation
+import H2Bench
+import H2Profile
+import Testing
+
+/// `bench`'s options and goals as data: ranges are checked with the option named, and a goals
+/// file changes only the goals it names.
+struct BenchOptionsTests {
+    @Test("a goals file keeps the defaults of the keys it leaves out")
+    func partialGoalsKeepDefaults() throws {
+        let goals = try JSONDecoder().decode(BenchGoals.self, from: Data(#"{"cpuRatio": 0.9, "idleWakeP50Microseconds": 50}"#.utf8))
+        var expected = BenchGoals()
+        expected.cpuRatio = 0.9
+        expected.idleWakeP50Microseconds = 50
+        #expect(goals == expected)
+        #expect(goals.measurementOverhead == 0.05 && goals.manyStreamsRSSBytes == 256_000_000)
+    }
+
+    @Test("a goal of the wrong type is an error, not a silent default")
+    func wrongTypeIsAnError() {
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(BenchGoals.self, from: Data(#"{"cpuRatio": "low"}"#.utf8))
+        }
+    }
+
+    @Test("out-of-range options name the option")
+    func rangesNameTheOption() throws {
+        var options = BenchOptions()
+        try options.validate()
+        options.maxFrameSize = .kibibytes(8)
+        #expect(throws: BenchError.self) { try options.validate() }
+        do {
+            try options.validate()
+        } catch {
+            #expect(error.description.contains("--max-frame-size"))
+        }
+        options = BenchOptions()
+        options.measurement = ["stamps", "tracing"]
+        #expect(throws: BenchError.self) { try options.validate() }
+        #expect(throws: BenchError.self) { try BenchOptions.scenarios("64k,warp") }
+        #expect(try BenchOptions.scenarios("64k, 10k-streams") == [.download(bodyBytes: 65_536), .manyStreams])
+    }
+}
