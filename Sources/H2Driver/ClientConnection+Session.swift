@@ -1,0 +1,126 @@
+import H2Loop
+import H2Wire
+
+// ClientConnection's nghttp2 glue: the ClientSessionDelegate callbacks (response headers,
+// DATA, stream end and close, RST_STREAM, GOAWAY, frame events), all called from inside
+// nghttp2_session_mem_recv or the session's output drain. These are the per-frame and
+// per-DATA-chunk hot path.
+
+extension ClientConnection: ClientSessionDelegate {
+    // MARK: ClientSessionDelegate (called from inside nghttp2_session_mem_recv)
+
+    func responseHeader(stream: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, isTrailer: Bool) {
+        guard let slot = slotByID[stream] else { return }
+        streams[slot]!.verifier.header(name: name, value: value, isTrailer: isTrailer)
+    }
+
+    func responseHeadersComplete(stream: Int32, isTrailer: Bool, endStream: Bool) {
+        guard let slot = slotByID[stream] else { return }
+        streams[slot]!.verifier.headersComplete(isTrailer: isTrailer, endStream: endStream)
+        if streams[slot]!.headersTime == 0 {
+            let now = MonotonicClock.now()
+            streams[slot]!.headersTime = now
+            if streams[slot]!.measured {
+                worker.measurements.ttfb.record(nanoseconds: now &- streams[slot]!.startTime)
+            }
+        }
+    }
+
+    func responseData(stream: Int32, bytes: UnsafeRawBufferPointer, endStream: Bool) {
+        let measuring = worker.isMeasuring
+        if measuring { worker.dataReceived(bytes: bytes.count) }
+        // Connection credit on receipt, whatever happens to the stream (grpc-go's transport).
+        if consumesConnectionOnReceipt { session?.consumeConnection(bytes: bytes.count) }
+        guard let slot = slotByID[stream] else { return }
+        let s = streams[slot]!
+        if tracesFrames {
+            tailStream = Unmanaged.passUnretained(s)
+            tailStreamID = stream
+        }
+        s.consumer?.received(bytes: bytes.count)
+        var messages = 0
+        var now: UInt64 = 0
+        var realNow: UInt64 = 0
+        let rx = currentRxTimestamp
+        let m = worker
+        s.verifier.data(bytes) { length, sendTime in
+            if messages == 0 {
+                now = MonotonicClock.now()
+                realNow = MonotonicClock.realtimeNanoseconds()
+            }
+            messages += 1
+            s.consumer?.completed(wireBytes: GRPCFrame.prefixLength + length)
+            // Message-level figures belong to the measured *window* (a long stream opened
+            // during warm-up still delivers measured messages); stream-level figures belong
+            // to streams *started* in the window.
+            guard measuring else { return }
+            if s.lastMessageTime != 0 || messages > 1 {
+                m.measurements.messageGap.record(nanoseconds: messages == 1 ? now &- s.lastMessageTime : 0)
+            }
+            if rx != 0 && realNow > rx { m.measurements.wakeDispatch.record(nanoseconds: realNow &- rx) }
+            if sendTime != 0 && realNow > sendTime { m.measurements.delivery.record(nanoseconds: realNow &- sendTime) }
+        }
+        if s.verifier.plan.framing == .http {
+            // A plain HTTP body is handed to its consumer chunk by chunk.
+            s.consumer?.completed(wireBytes: bytes.count)
+            if measuring && rx != 0 {
+                let real = MonotonicClock.realtimeNanoseconds()
+                if real > rx { worker.measurements.wakeDispatch.record(nanoseconds: real &- rx) }
+            }
+        }
+        if messages > 0 {
+            s.lastMessageTime = now
+            if measuring { worker.messagesReceived(messages) }
+        }
+        if s.consumer != nil { runConsumer(s, now: messages > 0 ? now : MonotonicClock.now()) }
+        trackStreamWindow(s, now: messages > 0 ? now : 0)
+    }
+
+    func streamEnded(stream: Int32) {
+        guard let slot = slotByID[stream] else { return }
+        streams[slot]!.verifier.endStream()
+    }
+
+    func streamClosed(stream: Int32, errorCode: UInt32) {
+        guard let slot = slotByID[stream] else { return }
+        let closure: StreamClosure
+        if let g = goaway, stream > g.lastStreamID {
+            closure = .goaway(lastStreamID: g.lastStreamID, errorCode: g.errorCode)
+        } else if errorCode == Self.cancel, streams[slot]!.resetByPeer, let deadline = worker.config.deadline,
+                  MonotonicClock.now() >= streams[slot]!.startTime &+ deadline {
+            // The server's copy of the deadline (grpc-timeout) fired before ours: same outcome.
+            closure = .serverDeadline(errorCode: errorCode)
+        } else {
+            closure = .closed(errorCode: errorCode, resetByPeer: streams[slot]!.resetByPeer)
+        }
+        finish(stream, closure: closure)
+    }
+
+    func resetReceived(stream: Int32, errorCode: UInt32) {
+        guard let slot = slotByID[stream] else { return }
+        streams[slot]!.resetByPeer = true
+    }
+
+    func goawayReceived(lastStreamID: Int32, errorCode: UInt32, debug: UnsafeRawBufferPointer) {
+        goaway = (lastStreamID, errorCode)
+    }
+
+    func frame(_ event: FrameEvent) {
+        if tracesFrames {
+            let entry = trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow),
+                                     streamWindow: Int(event.streamWindow))
+            if event.streamID != 0 && event.streamID == tailStreamID, let s = tailStream {
+                s.takeUnretainedValue().frameTail.record(entry)
+            } else if let slot = slotByID[event.streamID], let s = streams[slot] {
+                s.frameTail.record(entry)
+            }
+        }
+        if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
+            peerSettingsReceived = true
+        } else if event.direction == .received && event.type == FrameEvent.Kind.ping && event.flags & FrameEvent.Flag.ack != 0 {
+            pingSentAt = 0
+        } else if event.direction == .sent && event.type == FrameEvent.Kind.windowUpdate {
+            worker.windowUpdateSent(increment: Int(event.windowIncrement))
+        }
+    }
+}
