@@ -50,7 +50,9 @@ extension ClientConnection: EventHandler {
     /// when the read would block: records may already wait in the ring.
     func readAvailable() -> Bool {
         let buffer = worker.readBuffer
+        #if DEBUG
         worker.holdBeforeReadForTesting()
+        #endif
         var firstRead = true
         for _ in 0..<16 {
             let result: IOResult

@@ -41,8 +41,12 @@ extension Driver {
         public var cellID = ""
         /// Keep per-connection frame traces (see `WorkerConfig.frameTrace`).
         public var frameTrace = true
-        /// Test-only: spin this long before each wake's first read (see `WorkerConfig`).
+        #if DEBUG
+        /// Test-only, debug builds only: spin this long before each wake's first read (see
+        /// `DriverWorker.holdBeforeReadForTesting()`). Release builds have neither the field nor
+        /// the check on the read path.
         public var holdBeforeReadForTesting: UInt64 = 0
+        #endif
 
         public init(threads: Int, connections: Int, streamsPerConnection: Int, plans: [StreamPlan], weights: [Int],
                     settings: HTTP2Settings, warmupNanoseconds: UInt64, durationNanoseconds: UInt64,

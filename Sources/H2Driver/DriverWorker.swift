@@ -295,13 +295,16 @@ final class DriverWorker: TimerHandler {
         measurements.flowControl.connectionZeroWindowNanos &+= nanoseconds
     }
 
+    #if DEBUG
     /// The test-only hold before a wake's first read (a spin on the clock, never a sleep).
+    /// Debug builds only, like its one call site in ``ClientConnection/readAvailable()``.
     @inline(__always)
     func holdBeforeReadForTesting() {
         guard config.holdBeforeReadForTesting > 0 else { return }
         let until = MonotonicClock.now() &+ config.holdBeforeReadForTesting
         while MonotonicClock.now() < until {}
     }
+    #endif
 
     func connectionOpened() { measurements.connectionsOpened += 1 }
 

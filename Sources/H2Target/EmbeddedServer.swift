@@ -14,6 +14,9 @@ public final class EmbeddedServer: Sendable {
     public let host: String
     private let wakers: [LoopWaker]
     private let threads: [WorkerThread<ServerStats>]
+    #if DEBUG
+    /// Test-only, debug builds only: the stall switch every loop thread watches
+    /// (``stallForTesting(nanoseconds:)``).
     private let stall: ServerStall
 
     private init(host: String, port: UInt16, wakers: [LoopWaker], threads: [WorkerThread<ServerStats>], stall: ServerStall) {
@@ -23,6 +26,14 @@ public final class EmbeddedServer: Sendable {
         self.threads = threads
         self.stall = stall
     }
+    #else
+    private init(host: String, port: UInt16, wakers: [LoopWaker], threads: [WorkerThread<ServerStats>]) {
+        self.host = host
+        self.port = port
+        self.wakers = wakers
+        self.threads = threads
+    }
+    #endif
 
     /// Binds and starts the server. Throws when the address cannot be bound.
     public static func start(_ config: EmbeddedServerConfig) throws(EmbeddedServerError) -> EmbeddedServer {
@@ -50,31 +61,42 @@ public final class EmbeddedServer: Sendable {
         }
         var wakers: [LoopWaker] = []
         var threads: [WorkerThread<ServerStats>] = []
+        #if DEBUG
         let stall = ServerStall()
+        #endif
         for (i, listener) in listeners.enumerated() {
             let worker: ServerWorker
             do {
-                worker = try ServerWorker(listener: listener, settings: config.settings, stall: stall, tlsContext: tlsContexts[i])
+                worker = try ServerWorker(listener: listener, settings: config.settings, tlsContext: tlsContexts[i])
             } catch {
                 for var l in listeners[i...] { l.close() }
                 for w in wakers { w.requestStop() }
                 for t in threads { _ = t.join() }
                 throw .listen(error)
             }
+            #if DEBUG
+            worker.stall = stall
+            #endif
             wakers.append(worker.loop.waker)
             let box = UncheckedTransfer(worker)
             threads.append(WorkerThread.spawn(name: "h2s-server-\(i)") { box.value.run() })
         }
+        #if DEBUG
         return EmbeddedServer(host: config.host, port: port, wakers: wakers, threads: threads, stall: stall)
+        #else
+        return EmbeddedServer(host: config.host, port: port, wakers: wakers, threads: threads)
+        #endif
     }
 
-    /// Test-only: every server loop thread busy-waits until `nanoseconds` from now, starting at
-    /// its next socket event or timer (a thread with nothing to do does not notice the stall —
-    /// nor would a client). Injects a server stall of known length, e.g. to show that open-loop
-    /// latencies count it. Callable from any thread.
+    #if DEBUG
+    /// Test-only, debug builds only: every server loop thread busy-waits until `nanoseconds`
+    /// from now, starting at its next socket event or timer (a thread with nothing to do does
+    /// not notice the stall — nor would a client). Injects a server stall of known length, e.g.
+    /// to show that open-loop latencies count it. Callable from any thread.
     public func stallForTesting(nanoseconds: UInt64) {
         stall.request(until: MonotonicClock.now() &+ nanoseconds)
     }
+    #endif
 
     /// Stops every loop, closes every connection and returns what the server did.
     public func stop() -> ServerStats {

@@ -121,7 +121,9 @@ extension ServerConnection {
     // MARK: Timers
 
     func timerFired(token: UInt64, loop: EventLoop) {
+        #if DEBUG
         worker.honourStallForTesting()
+        #endif
         guard !closed else { return }
         let id = Int32(bitPattern: UInt32(truncatingIfNeeded: token))
         if token & Self.deadlineTimerFlag != 0 {

@@ -100,7 +100,9 @@ final class ServerConnection: EventHandler, ServerSessionDelegate, TimerHandler 
     // MARK: I/O
 
     func handleEvents(_ events: IOEvents, loop: EventLoop) {
+        #if DEBUG
         worker.honourStallForTesting()
+        #endif
         guard !closed else { return }
         if halfClosed {
             drainAfterFin()

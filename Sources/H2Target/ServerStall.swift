@@ -1,8 +1,10 @@
+#if DEBUG
 import H2Loop
 import Synchronization
 
 /// Test-only: a deadline until which every embedded-server loop thread busy-waits, to inject a
 /// server stall of known length (see ``EmbeddedServer/stallForTesting(nanoseconds:)``).
+/// Debug builds only, like every use of it: release builds have no stall check on any event.
 ///
 /// Threading: `Sendable`; set from any thread, read (one relaxed load per event) by every
 /// server loop thread. Each thread honours a given deadline at most once.
@@ -28,3 +30,4 @@ final class ServerStall: Sendable {
         while MonotonicClock.now() < deadline {}
     }
 }
+#endif

@@ -17,15 +17,17 @@ final class ServerWorker: EventHandler {
     /// Safety bound: a server loop never runs longer than this without being stopped.
     static let maxLifetime: UInt64 = 24 * 3600 * 1_000_000_000
 
-    /// Test-only stall switch shared by the server's threads, and the last deadline this
+    #if DEBUG
+    /// Test-only, debug builds only: the stall switch shared by the server's threads (set by
+    /// ``EmbeddedServer/start(_:)`` before the thread starts), and the last deadline this
     /// thread served.
-    private let stall: ServerStall
+    var stall: ServerStall?
     private var stallHonoured: UInt64 = 0
+    #endif
 
-    init(listener: TCPSocket, settings: HTTP2Settings, stall: ServerStall, tlsContext: TLSContext? = nil) throws(SystemError) {
+    init(listener: TCPSocket, settings: HTTP2Settings, tlsContext: TLSContext? = nil) throws(SystemError) {
         self.listener = listener
         self.settings = settings
-        self.stall = stall
         self.tlsContext = tlsContext
         self.loop = try EventLoop()
     }
@@ -46,15 +48,20 @@ final class ServerWorker: EventHandler {
         return stats
     }
 
+    #if DEBUG
     /// Spins through a pending test-only stall (see ``EmbeddedServer/stallForTesting(nanoseconds:)``);
-    /// called at the top of every event and timer handler of this thread.
+    /// called at the top of every event and timer handler of this thread. Debug builds only,
+    /// like its call sites.
     @inline(__always)
     func honourStallForTesting() {
-        stall.honour(&stallHonoured)
+        stall?.honour(&stallHonoured)
     }
+    #endif
 
     func handleEvents(_ events: IOEvents, loop: EventLoop) {
+        #if DEBUG
         honourStallForTesting()
+        #endif
         while true {
             let accepted: TCPSocket?
             do {
