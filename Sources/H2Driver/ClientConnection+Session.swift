@@ -81,12 +81,12 @@ extension ClientConnection: ClientSessionDelegate {
         streams[slot]!.verifier.endStream()
     }
 
-    func streamClosed(stream: Int32, errorCode: UInt32) {
+    func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode) {
         guard let slot = slotByID[stream] else { return }
         let closure: StreamClosure
         if let g = goaway, stream > g.lastStreamID {
             closure = .goaway(lastStreamID: g.lastStreamID, errorCode: g.errorCode)
-        } else if errorCode == Self.cancel, streams[slot]!.resetByPeer, let deadline = worker.config.deadline,
+        } else if errorCode == .cancel, streams[slot]!.resetByPeer, let deadline = worker.config.deadline,
                   MonotonicClock.now() >= streams[slot]!.startTime &+ deadline {
             // The server's copy of the deadline (grpc-timeout) fired before ours: same outcome.
             closure = .serverDeadline(errorCode: errorCode)
@@ -96,12 +96,12 @@ extension ClientConnection: ClientSessionDelegate {
         finish(stream, closure: closure)
     }
 
-    func resetReceived(stream: Int32, errorCode: UInt32) {
+    func resetReceived(stream: Int32, errorCode: HTTP2ErrorCode) {
         guard let slot = slotByID[stream] else { return }
         streams[slot]!.resetByPeer = true
     }
 
-    func goawayReceived(lastStreamID: Int32, errorCode: UInt32, debug: UnsafeRawBufferPointer) {
+    func goawayReceived(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debug: UnsafeRawBufferPointer) {
         goaway = (lastStreamID, errorCode)
     }
 

@@ -45,7 +45,7 @@ extension ClientConnection: TimerHandler {
             }
         case Self.deadlineKind:
             guard state == .open, slotByID[id] != nil else { return }
-            session?.resetStream(id, errorCode: Self.cancel)
+            session?.resetStream(id, errorCode: .cancel)
             let (dumps, recorded, open) = (worker.measurements.frameTraces.count, trace.recorded, generation)
             finish(id, closure: .deadline)
             afterIO()

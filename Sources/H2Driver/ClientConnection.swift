@@ -49,7 +49,7 @@ final class ClientConnection {
     var freeSlots: [Int] = []
     var slotByID = StreamSlotMap()
     var openStreams = 0
-    var goaway: (lastStreamID: Int32, errorCode: UInt32)?
+    var goaway: (lastStreamID: Int32, errorCode: HTTP2ErrorCode)?
     var wantsWritable = false
     /// Streams are opened only once the peer's first SETTINGS frame has arrived: before it,
     /// nghttp2 assumes a concurrency limit the peer may not grant, and the extra streams would
@@ -80,7 +80,6 @@ final class ClientConnection {
     /// connection asked for, if any: clean streams it takes down are counted as its collateral.
     var connectionFault: String?
 
-    static let cancel = HTTP2ErrorCode.cancel.rawValue
 
     init(worker: DriverWorker, index: Int) {
         self.worker = worker

@@ -51,7 +51,7 @@ public struct FrameTrace: Sendable {
     ///     (`ClientSession.streamReceiveWindow(_:)`); -1 when not applicable or unknown.
     @inline(__always) @discardableResult
     public mutating func record(time: UInt64, direction: FrameTraceEntry.Direction, type: UInt8, streamID: Int32,
-                                flags: UInt8, length: UInt32, errorCode: UInt32 = 0, lastStreamID: Int32 = 0,
+                                flags: UInt8, length: UInt32, errorCode: HTTP2ErrorCode = .noError, lastStreamID: Int32 = 0,
                                 windowIncrement: Int32 = 0, connectionWindow: Int32, streamWindow: Int32) -> FrameTraceEntry {
         let entry = FrameTraceEntry(
             sequence: recorded, time: time, direction: direction, type: type, flags: flags, streamID: streamID,
@@ -172,7 +172,7 @@ public struct FrameTrace: Sendable {
             trace.record(time: start &+ UInt64(i), direction: bits & 1 == 0 ? .received : .sent,
                          type: UInt8(truncatingIfNeeded: bits & 7), streamID: Int32(bitPattern: bits & 0x7fff),
                          flags: UInt8(truncatingIfNeeded: bits >> 3) & 1, length: 16_384 &+ (bits & 3),
-                         errorCode: bits & 0xf, connectionWindow: Int32(bitPattern: bits >> 1),
+                         errorCode: HTTP2ErrorCode(rawValue: bits & 0xf), connectionWindow: Int32(bitPattern: bits >> 1),
                          streamWindow: Int32(bitPattern: bits >> 2))
         }
         let elapsed = MonotonicClock.now() - start

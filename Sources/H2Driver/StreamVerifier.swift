@@ -6,16 +6,16 @@ import H2Results
 public enum StreamClosure: Sendable, Equatable {
     /// nghttp2 closed the stream; `errorCode` 0 means NO_ERROR. `resetByPeer` tells whether an
     /// RST_STREAM frame arrived from the peer for it.
-    case closed(errorCode: UInt32, resetByPeer: Bool)
+    case closed(errorCode: HTTP2ErrorCode, resetByPeer: Bool)
     /// The peer sent GOAWAY and this stream was above its last-stream-id or never finished.
-    case goaway(lastStreamID: Int32, errorCode: UInt32)
+    case goaway(lastStreamID: Int32, errorCode: HTTP2ErrorCode)
     /// The TCP connection ended (EOF, reset, write error) while the stream was open.
     case connectionLost(reason: String)
     /// The client's own deadline fired first.
     case deadline
     /// The peer reset the stream with `errorCode` (CANCEL) once the stream's deadline had
     /// passed: the server's `grpc-timeout` timer won the race against the client's.
-    case serverDeadline(errorCode: UInt32)
+    case serverDeadline(errorCode: HTTP2ErrorCode)
 }
 
 /// The verdict on one finished stream.
@@ -25,7 +25,7 @@ public struct StreamVerdict: Sendable, Equatable {
     /// Human-readable cause, e.g. "grpc-status 0 after 47 of 100 messages".
     public var detail: String
     /// RST_STREAM / GOAWAY error code, when one was involved.
-    public var errorCode: UInt32?
+    public var errorCode: HTTP2ErrorCode?
     /// For ``StreamOutcome/deadline``: whose timer ended the stream.
     public var deadlineSource: DeadlineSource? = nil
 }
@@ -205,7 +205,7 @@ public struct StreamVerifier {
     /// integrity problems come first, then a non-OK status, then missing data (truncation).
     public func verdict(_ closure: StreamClosure) -> StreamVerdict {
         // The complete case is the hot one: decide it before building any text.
-        if case .closed(errorCode: 0, _) = closure, isComplete {
+        if case .closed(errorCode: .noError, _) = closure, isComplete {
             return StreamVerdict(outcome: .complete, detail: "", errorCode: nil)
         }
         let progress = progressText
@@ -214,29 +214,28 @@ public struct StreamVerifier {
             return StreamVerdict(outcome: .deadline, detail: "client deadline after \(progress)", errorCode: nil,
                                  deadlineSource: .client)
         case .serverDeadline(let code):
-            return StreamVerdict(outcome: .deadline, detail: "server deadline: RST_STREAM code \(code) after the deadline, after \(progress)",
+            return StreamVerdict(outcome: .deadline, detail: "server deadline: RST_STREAM code \(code.rawValue) after the deadline, after \(progress)",
                                  errorCode: code, deadlineSource: .server)
         case .connectionLost(let reason):
             return StreamVerdict(outcome: .connectionLost, detail: "\(reason) after \(progress)", errorCode: nil)
         case .goaway(let last, let code):
-            return StreamVerdict(outcome: .goaway, detail: "GOAWAY (last-stream-id \(last), code \(code)) after \(progress)", errorCode: code)
+            return StreamVerdict(outcome: .goaway, detail: "GOAWAY (last-stream-id \(last), code \(code.rawValue)) after \(progress)", errorCode: code)
         case .closed(let code, let resetByPeer):
             // RST_STREAM(NO_ERROR) after a complete response is legal (RFC 9113 §8.1): still complete.
-            if code == 0 && isComplete { break }
+            if code == .noError && isComplete { break }
             if resetByPeer {
-                return StreamVerdict(outcome: .reset, detail: "RST_STREAM code \(code) after \(progress)", errorCode: code)
+                return StreamVerdict(outcome: .reset, detail: "RST_STREAM code \(code.rawValue) after \(progress)", errorCode: code)
             }
-            if code == Self.protocolError, let short = shortBodyEndedByNghttp2 {
+            if code == .protocolError, let short = shortBodyEndedByNghttp2 {
                 return StreamVerdict(outcome: .truncated, detail: short, errorCode: nil)
             }
-            if code != 0 {
-                return StreamVerdict(outcome: .reset, detail: "closed with code \(code) after \(progress)", errorCode: code)
+            if code != .noError {
+                return StreamVerdict(outcome: .reset, detail: "closed with code \(code.rawValue) after \(progress)", errorCode: code)
             }
         }
         return cleanEndVerdict(progress)
     }
 
-    static let protocolError = HTTP2ErrorCode.protocolError.rawValue
     /// gRPC status DEADLINE_EXCEEDED: the server's copy of the deadline (`grpc-timeout`) expired.
     static let grpcDeadlineExceeded = 4
 

@@ -271,7 +271,7 @@ public enum MarkdownReport {
     /// "h2 0x8, grpc 14, http 503" from whatever codes the failure carries, or "–".
     private static func code(_ failure: StreamFailure) -> String {
         var parts: [String] = []
-        if let code = failure.errorCode { parts.append("h2 0x" + String(code, radix: 16, uppercase: true)) }
+        if let code = failure.errorCode { parts.append("h2 0x" + String(code.rawValue, radix: 16, uppercase: true)) }
         if let status = failure.grpcStatus { parts.append("grpc \(status)") }
         if let status = failure.httpStatus { parts.append("http \(status)") }
         return parts.isEmpty ? NumberText.dash : parts.joined(separator: ", ")

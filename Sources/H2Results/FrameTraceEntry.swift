@@ -1,3 +1,5 @@
+import H2Wire
+
 /// One HTTP/2 frame in a connection's ``FrameTrace``: when, which way, what, and the receive
 /// windows right after it.
 ///
@@ -29,7 +31,7 @@ public struct FrameTraceEntry: Sendable, Hashable, Codable {
     /// Frame payload length in bytes (HEADERS: the header block length nghttp2 reports).
     public var length: UInt32
     /// Error code of RST_STREAM or GOAWAY; 0 otherwise.
-    public var errorCode: UInt32
+    public var errorCode: HTTP2ErrorCode
     /// GOAWAY last-stream-id; 0 otherwise.
     public var lastStreamID: Int32
     /// WINDOW_UPDATE increment in bytes; 0 otherwise.
@@ -42,7 +44,7 @@ public struct FrameTraceEntry: Sendable, Hashable, Codable {
 
     /// Creates an entry.
     public init(sequence: UInt64, time: UInt64, direction: Direction, type: UInt8, flags: UInt8, streamID: Int32,
-                length: UInt32, errorCode: UInt32 = 0, lastStreamID: Int32 = 0, windowIncrement: Int32 = 0,
+                length: UInt32, errorCode: HTTP2ErrorCode = .noError, lastStreamID: Int32 = 0, windowIncrement: Int32 = 0,
                 connectionWindow: Int32, streamWindow: Int32) {
         self.sequence = sequence
         self.time = time

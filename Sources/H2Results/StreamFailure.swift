@@ -1,4 +1,6 @@
 import H2Profile
+import H2Wire
+
 /// One stream that did not complete: its outcome and how far it got against its plan.
 public struct StreamFailure: Sendable, Codable, Equatable {
     /// The outcome the verifier gave the stream (never ``StreamOutcome/complete``).
@@ -23,7 +25,7 @@ public struct StreamFailure: Sendable, Codable, Equatable {
     /// DATA payload bytes the plan expected.
     public var bytesPlanned: Int
     /// HTTP/2 error code of RST_STREAM or GOAWAY, when there was one.
-    public var errorCode: UInt32?
+    public var errorCode: HTTP2ErrorCode?
     /// `grpc-status` when trailers arrived.
     public var grpcStatus: Int?
     /// `:status` when response headers arrived.
@@ -40,7 +42,7 @@ public struct StreamFailure: Sendable, Codable, Equatable {
     public init(
         outcome: StreamOutcome, kind: String, connection: Int, streamID: Int32,
         messagesReceived: Int, messagesPlanned: Int, bytesReceived: Int, bytesPlanned: Int,
-        errorCode: UInt32? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String, fault: String? = nil,
+        errorCode: HTTP2ErrorCode? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String, fault: String? = nil,
         messagesTaken: Int? = nil, deadlineSource: DeadlineSource? = nil
     ) {
         self.messagesTaken = messagesTaken

@@ -146,10 +146,10 @@ extension ServerConnection {
         if case .bytes = s.route { grpc = false } else { grpc = true }
         switch f.kind {
         case .rst:
-            session.resetStream(s.id, errorCode: f.effectiveCode ?? 8)
+            session.resetStream(s.id, errorCode: HTTP2ErrorCode(rawValue: f.effectiveCode ?? HTTP2ErrorCode.cancel.rawValue))
         case .goaway:
             let below = (f.last ?? .below) == .below
-            session.sendGoaway(lastStreamID: below ? max(0, s.id - 2) : s.id, errorCode: f.effectiveCode ?? 0)
+            session.sendGoaway(lastStreamID: below ? max(0, s.id - 2) : s.id, errorCode: HTTP2ErrorCode(rawValue: f.effectiveCode ?? HTTP2ErrorCode.noError.rawValue))
             if !below { return false }
             // nghttp2 closes the streams above last-stream-id once the GOAWAY is sent.
         case .close, .tcpReset:

@@ -32,7 +32,7 @@ extension ServerConnection {
         }
         if let faultText { readFault(faultText, into: &s) }
         if s.fault?.kind == .refuse {
-            session.resetStream(stream, errorCode: HTTP2ErrorCode.refusedStream.rawValue)
+            session.resetStream(stream, errorCode: .refusedStream)
             worker.stats.faultsApplied += 1
             return
         }
@@ -124,7 +124,7 @@ extension ServerConnection {
             }
         } catch {
             if case .streamingOutput = s.route {} else if case .unary = s.route {} else {
-                session.resetStream(stream, errorCode: HTTP2ErrorCode.internalError.rawValue)
+                session.resetStream(stream, errorCode: .internalError)
                 return
             }
             // A malformed gRPC request: answer INVALID_ARGUMENT rather than dropping it.
@@ -137,9 +137,9 @@ extension ServerConnection {
         }
     }
 
-    func streamClosed(stream: Int32, errorCode: UInt32) {
+    func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode) {
         endStreamStall(stream, now: MonotonicClock.now())
-        if let s = streams.removeValue(forKey: stream), s.finished, !s.deadlineExpired, errorCode == 0 {
+        if let s = streams.removeValue(forKey: stream), s.finished, !s.deadlineExpired, errorCode == .noError {
             worker.stats.streamsFinished += 1
         }
         producing.remove(stream)

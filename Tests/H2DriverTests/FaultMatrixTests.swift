@@ -66,7 +66,7 @@ struct FaultMatrixTests {
                     Issue.record("\(key): \(problem)", sourceLocation: sourceLocation)
                 }
             }
-            if codes, let code = spec.fault.effectiveCode, expected == .reset || expected == .goaway {
+            if codes, let code = spec.fault.effectiveCode.map(HTTP2ErrorCode.init(rawValue:)), expected == .reset || expected == .goaway {
                 #expect(records.count >= min(counts.total, CellMeasurements.failureCap / 2),
                         "\(key): too few failure records (\(records.count)) to check codes", sourceLocation: sourceLocation)
                 #expect(records.allSatisfy { $0.errorCode == code },

@@ -9,7 +9,7 @@ private func filled(capacity: Int, frames n: Int, streamOf: (Int) -> Int32 = { I
     var trace = FrameTrace(capacity: capacity)
     for i in 0..<n {
         trace.record(time: UInt64(100 * i), direction: i % 2 == 0 ? .received : .sent, type: UInt8(i % 10),
-                     streamID: streamOf(i), flags: UInt8(i % 2), length: UInt32(i), errorCode: UInt32(i),
+                     streamID: streamOf(i), flags: UInt8(i % 2), length: UInt32(i), errorCode: HTTP2ErrorCode(rawValue: UInt32(i)),
                      connectionWindow: Int32(1000 + i), streamWindow: Int32(i))
     }
     return trace
@@ -165,8 +165,8 @@ struct HTTP2NamesTests {
                      "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR",
                      "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"]
         for (code, name) in names.enumerated() {
-            #expect(HTTP2Names.errorCodeName(UInt32(code)) == name)
-            #expect(HTTP2Names.errorCode(UInt32(code)) == "\(name)(0x\(code < 16 ? "0" : "")\(String(code, radix: 16)))")
+            #expect(HTTP2Names.errorCodeName(HTTP2ErrorCode(rawValue: UInt32(code))) == name)
+            #expect(HTTP2Names.errorCode(HTTP2ErrorCode(rawValue: UInt32(code))) == "\(name)(0x\(code < 16 ? "0" : "")\(String(code, radix: 16)))")
         }
         #expect(HTTP2Names.errorCode(8) == "CANCEL(0x08)")
         #expect(HTTP2Names.errorCode(0xd) == "HTTP_1_1_REQUIRED(0x0d)")

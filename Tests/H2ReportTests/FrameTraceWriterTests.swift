@@ -9,7 +9,7 @@ private enum SampleDump {
     static let start: UInt64 = 1_000_000_000
 
     static func entry(_ seq: UInt64, _ micros: UInt64, _ direction: FrameTraceEntry.Direction, _ type: UInt8,
-                      stream: Int32, flags: UInt8 = 0, length: UInt32, errorCode: UInt32 = 0, lastStreamID: Int32 = 0,
+                      stream: Int32, flags: UInt8 = 0, length: UInt32, errorCode: HTTP2ErrorCode = 0, lastStreamID: Int32 = 0,
                       increment: Int32 = 0, conn: Int32, window: Int32) -> FrameTraceEntry {
         FrameTraceEntry(sequence: seq, time: start + micros * 1_000, direction: direction, type: type, flags: flags,
                         streamID: stream, length: length, errorCode: errorCode, lastStreamID: lastStreamID,
@@ -119,10 +119,10 @@ struct FrameTraceWriterTests {
                      "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"]
         for (code, name) in codes.enumerated() {
             let hex = String(format: "0x%02x", code)
-            let rst = FrameTraceWriter.line(SampleDump.entry(0, 0, .sent, 3, stream: 5, length: 4, errorCode: UInt32(code),
+            let rst = FrameTraceWriter.line(SampleDump.entry(0, 0, .sent, 3, stream: 5, length: 4, errorCode: HTTP2ErrorCode(rawValue: UInt32(code)),
                                                              conn: 1, window: 2), since: SampleDump.start)
             #expect(rst == "[  0.000000] send RST_STREAM frame <length=4, flags=0x00, stream_id=5> (error_code=\(name)(\(hex)))  (conn window 1, stream window 2)")
-            let goaway = FrameTraceWriter.line(SampleDump.entry(0, 0, .received, 7, stream: 0, length: 8, errorCode: UInt32(code),
+            let goaway = FrameTraceWriter.line(SampleDump.entry(0, 0, .received, 7, stream: 0, length: 8, errorCode: HTTP2ErrorCode(rawValue: UInt32(code)),
                                                                 lastStreamID: 7, conn: 1, window: -1), since: SampleDump.start)
             #expect(goaway.contains("(last_stream_id=7, error_code=\(name)(\(hex)))"))
         }

@@ -10,9 +10,9 @@ final class ClientRecorder: ClientSessionDelegate {
     var headerBlocks: [(stream: Int32, isTrailer: Bool, endStream: Bool)] = []
     var body: [Int32: [UInt8]] = [:]
     var ended: Set<Int32> = []
-    var closed: [Int32: UInt32] = [:]
-    var resets: [Int32: UInt32] = [:]
-    var goaways: [(lastStreamID: Int32, errorCode: UInt32, debug: [UInt8])] = []
+    var closed: [Int32: HTTP2ErrorCode] = [:]
+    var resets: [Int32: HTTP2ErrorCode] = [:]
+    var goaways: [(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debug: [UInt8])] = []
     var frames: [FrameEvent] = []
     var dataEndStreamSeen = false
 
@@ -31,12 +31,12 @@ final class ClientRecorder: ClientSessionDelegate {
         #expect(closed[stream] == nil, "streamEnded must come before streamClosed")
         ended.insert(stream)
     }
-    func streamClosed(stream: Int32, errorCode: UInt32) {
+    func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode) {
         #expect(closed[stream] == nil, "stream \(stream) closed twice")
         closed[stream] = errorCode
     }
-    func resetReceived(stream: Int32, errorCode: UInt32) { resets[stream] = errorCode }
-    func goawayReceived(lastStreamID: Int32, errorCode: UInt32, debug: UnsafeRawBufferPointer) {
+    func resetReceived(stream: Int32, errorCode: HTTP2ErrorCode) { resets[stream] = errorCode }
+    func goawayReceived(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debug: UnsafeRawBufferPointer) {
         goaways.append((lastStreamID, errorCode, Array(debug)))
     }
     func frame(_ event: FrameEvent) { frames.append(event) }
@@ -55,7 +55,7 @@ final class ScriptedServer: ServerSessionDelegate {
     var requests: [Int32: [HeaderField]] = [:]
     var requestBodies: [Int32: [UInt8]] = [:]
     var ended: Set<Int32> = []
-    var closed: [Int32: UInt32] = [:]
+    var closed: [Int32: HTTP2ErrorCode] = [:]
     var frames: [FrameEvent] = []
     var maxOpenStreams = 0
     var open = 0
@@ -77,7 +77,7 @@ final class ScriptedServer: ServerSessionDelegate {
         ended.insert(stream)
         onRequestEnded(session!, stream)
     }
-    func streamClosed(stream: Int32, errorCode: UInt32) {
+    func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode) {
         closed[stream] = errorCode
         open -= 1
     }

@@ -49,7 +49,7 @@ private func clientOnFrameSend(_ session: OpaquePointer?, _ frame: UnsafePointer
 
 private func clientOnStreamClose(_ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32,
                                  _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleStreamClosed(streamID, errorCode: errorCode)
+    owner(userData).handleStreamClosed(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode))
     return 0
 }
 

@@ -94,8 +94,8 @@ public final class ClientSession {
     }
 
     /// Queues RST_STREAM for `stream` (e.g. CANCEL = 8). Unknown or closed streams are ignored.
-    public func resetStream(_ stream: Int32, errorCode: UInt32) {
-        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode)
+    public func resetStream(_ stream: Int32, errorCode: HTTP2ErrorCode) {
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode.rawValue)
     }
 
     /// Queues a PING.
@@ -105,8 +105,8 @@ public final class ClientSession {
 
     /// Queues GOAWAY with `errorCode` and the last stream this session processed; the
     /// session then stops reading and writing once it is sent (`nghttp2_session_terminate_session`).
-    public func terminate(errorCode: UInt32) {
-        _ = nghttp2_session_terminate_session(session, errorCode)
+    public func terminate(errorCode: HTTP2ErrorCode) {
+        _ = nghttp2_session_terminate_session(session, errorCode.rawValue)
     }
 
     /// Returns `bytes` of receive-window credit for `stream` and the connection
@@ -196,7 +196,7 @@ public final class ClientSession {
             delegate.resetReceived(stream: event.streamID, errorCode: event.errorCode)
         case FrameEvent.Kind.goaway:
             let goaway = frame.pointee.goaway
-            delegate.goawayReceived(lastStreamID: goaway.last_stream_id, errorCode: goaway.error_code,
+            delegate.goawayReceived(lastStreamID: goaway.last_stream_id, errorCode: HTTP2ErrorCode(rawValue: goaway.error_code),
                                     debug: UnsafeRawBufferPointer(start: goaway.opaque_data, count: goaway.opaque_data_len))
         default:
             break
@@ -225,7 +225,7 @@ public final class ClientSession {
         }
     }
 
-    func handleStreamClosed(_ stream: Int32, errorCode: UInt32) {
+    func handleStreamClosed(_ stream: Int32, errorCode: HTTP2ErrorCode) {
         streams.removeValue(forKey: stream)
         delegate.streamClosed(stream: stream, errorCode: errorCode)
     }

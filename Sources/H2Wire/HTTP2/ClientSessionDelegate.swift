@@ -13,14 +13,14 @@ public protocol ClientSessionDelegate: AnyObject {
     func responseData(stream: Int32, bytes: UnsafeRawBufferPointer, endStream: Bool)
     /// The peer sent END_STREAM (on DATA or on trailers); called before ``streamClosed(stream:errorCode:)``.
     func streamEnded(stream: Int32)
-    /// The stream closed (nghttp2 `on_stream_close`); `errorCode` 0 is NO_ERROR. A request
+    /// The stream closed (nghttp2 `on_stream_close`); `errorCode` ``HTTP2ErrorCode/noError`` is a clean close. A request
     /// that could never be sent (e.g. submitted after GOAWAY) is reported here too: nghttp2
     /// closes it with REFUSED_STREAM (7).
-    func streamClosed(stream: Int32, errorCode: UInt32)
+    func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode)
     /// The peer sent RST_STREAM with `errorCode`; ``streamClosed(stream:errorCode:)`` follows.
-    func resetReceived(stream: Int32, errorCode: UInt32)
+    func resetReceived(stream: Int32, errorCode: HTTP2ErrorCode)
     /// The peer sent GOAWAY. Streams above `lastStreamID` are then closed with REFUSED_STREAM.
-    func goawayReceived(lastStreamID: Int32, errorCode: UInt32, debug: UnsafeRawBufferPointer)
+    func goawayReceived(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debug: UnsafeRawBufferPointer)
     /// Every frame sent or received, once complete.
     func frame(_ event: FrameEvent)
 }

@@ -47,7 +47,7 @@ public struct FrameEvent: Sendable, Hashable {
     /// Frame payload length in bytes (for HEADERS: the header block as nghttp2 reports it).
     public var length: Int
     /// Error code of RST_STREAM or GOAWAY; 0 otherwise.
-    public var errorCode: UInt32
+    public var errorCode: HTTP2ErrorCode
     /// GOAWAY last-stream-id; 0 otherwise.
     public var lastStreamID: Int32
     /// WINDOW_UPDATE increment in bytes; 0 otherwise.
@@ -60,7 +60,7 @@ public struct FrameEvent: Sendable, Hashable {
 
     /// Creates a frame event.
     public init(direction: Direction, type: UInt8, streamID: Int32, flags: UInt8, length: Int,
-                errorCode: UInt32 = 0, lastStreamID: Int32 = 0, windowIncrement: Int32 = 0) {
+                errorCode: HTTP2ErrorCode = .noError, lastStreamID: Int32 = 0, windowIncrement: Int32 = 0) {
         self.direction = direction
         self.type = type
         self.streamID = streamID

@@ -1,9 +1,22 @@
 /// An HTTP/2 error code (RFC 9113 §7), as carried by RST_STREAM and GOAWAY, with the one table
 /// of the names the RFC gives them (traces, reports and profiles all read it).
-public struct HTTP2ErrorCode: RawRepresentable, Hashable, Sendable {
+public struct HTTP2ErrorCode: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByIntegerLiteral {
     public let rawValue: UInt32
 
     public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// A code written as its number (wire values, tests); product code names its codes.
+    public init(integerLiteral value: UInt32) { self.rawValue = value }
+
+    /// Encoded as the bare number, as `run.json` and frame traces have always carried it.
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(UInt32.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 
     public static let noError = HTTP2ErrorCode(rawValue: 0x0)
     public static let protocolError = HTTP2ErrorCode(rawValue: 0x1)

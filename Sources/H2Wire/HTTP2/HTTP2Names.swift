@@ -1,5 +1,3 @@
-import H2Wire
-
 /// The names RFC 9113 gives HTTP/2 frame types, flags and error codes, spelled as `nghttp -v`
 /// prints them (`RST_STREAM`, `END_STREAM`, `CANCEL(0x08)`), for traces and reports.
 public enum HTTP2Names {
@@ -26,13 +24,13 @@ public enum HTTP2Names {
 
     /// The error code's bare name, e.g. `CANCEL`, or nil for a code RFC 9113 does not define
     /// (``HTTP2ErrorCode/named`` is the one table).
-    public static func errorCodeName(_ code: UInt32) -> String? {
-        HTTP2ErrorCode(rawValue: code).name
+    public static func errorCodeName(_ code: HTTP2ErrorCode) -> String? {
+        code.name
     }
 
     /// The error code as `nghttp -v` prints it: `CANCEL(0x08)`, or `UNKNOWN(0x2a)`.
-    public static func errorCode(_ code: UInt32) -> String {
-        "\(errorCodeName(code) ?? "UNKNOWN")(\(hex(code)))"
+    public static func errorCode(_ code: HTTP2ErrorCode) -> String {
+        "\(code.name ?? "UNKNOWN")(\(hex(code.rawValue)))"
     }
 
     /// Names of the flags set in `flags` that are defined for frame `type`, lowest bit first,

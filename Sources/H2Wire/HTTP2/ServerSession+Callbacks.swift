@@ -64,7 +64,7 @@ private func serverOnFrameSend(_ session: OpaquePointer?, _ frame: UnsafePointer
 
 private func serverOnStreamClose(_ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32,
                                  _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleStreamClosed(streamID, errorCode: errorCode)
+    owner(userData).handleStreamClosed(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode))
     return 0
 }
 

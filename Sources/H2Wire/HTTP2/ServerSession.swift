@@ -109,14 +109,14 @@ public final class ServerSession {
     }
 
     /// Queues RST_STREAM for `stream` with `errorCode`.
-    public func resetStream(_ stream: Int32, errorCode: UInt32) {
-        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode)
+    public func resetStream(_ stream: Int32, errorCode: HTTP2ErrorCode) {
+        _ = nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream, errorCode.rawValue)
     }
 
     /// Queues GOAWAY; streams up to `lastStreamID` may complete. nghttp2 lowers
     /// `lastStreamID` to the last stream it accepted; pass ``lastProcessedStreamID`` for "all so far".
-    public func sendGoaway(lastStreamID: Int32, errorCode: UInt32) {
-        _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode, nil, 0)
+    public func sendGoaway(lastStreamID: Int32, errorCode: HTTP2ErrorCode) {
+        _ = nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), lastStreamID, errorCode.rawValue, nil, 0)
     }
 
     /// Returns `bytes` of receive-window credit on `stream` and on the connection
@@ -237,7 +237,7 @@ public final class ServerSession {
         delegate.frame(FrameEvent(.sent, frame))
     }
 
-    func handleStreamClosed(_ stream: Int32, errorCode: UInt32) {
+    func handleStreamClosed(_ stream: Int32, errorCode: HTTP2ErrorCode) {
         if let state = streams.removeValue(forKey: stream) {
             state.reset()
             if pool.count < poolLimit { pool.append(state) }

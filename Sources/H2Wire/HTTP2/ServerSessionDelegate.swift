@@ -11,8 +11,8 @@ public protocol ServerSessionDelegate: AnyObject {
     func requestData(stream: Int32, bytes: UnsafeRawBufferPointer)
     /// The client sent END_STREAM.
     func requestEnded(stream: Int32)
-    /// The stream closed (nghttp2 `on_stream_close`); `errorCode` 0 is NO_ERROR.
-    func streamClosed(stream: Int32, errorCode: UInt32)
+    /// The stream closed (nghttp2 `on_stream_close`); `errorCode` ``HTTP2ErrorCode/noError`` is a clean close.
+    func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode)
     /// Every frame sent or received, once complete.
     func frame(_ event: FrameEvent)
 }
