@@ -1,4 +1,5 @@
 import Foundation
+import H2TestSupport
 import Testing
 import H2Target
 
@@ -43,7 +44,7 @@ struct GRPCGoInteropTests {
     /// grpc-go's own client against a fresh grpc-go server with `window` on both sides.
     static func goClient(window: Int, gomaxprocs: Int) async throws -> GoClientResult {
         _ = try server()
-        let outcome = try await ChildProcess.run("/bin/bash", [InteropEnvironment.grpcGoSeedScript, String(window), String(gomaxprocs)],
+        let outcome = try await Subprocess.run("/bin/bash", [InteropEnvironment.grpcGoSeedScript, String(window), String(gomaxprocs)],
                                                  timeout: 90)
         #expect(outcome.status == 0 && !outcome.timedOut, "\(outcome)")
         let line = try #require(outcome.stdout.split(separator: "\n").first { $0.hasPrefix("{") }, "\(outcome)")
