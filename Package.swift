@@ -70,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "H2RunTests",
-            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"]
+            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire", "H2TestSupport"]
         ),
         .testTarget(
             name: "H2ReportTests",
