@@ -1,12 +1,14 @@
 import Testing
 
 extension Tag {
-    /// Tests whose assertions depend on wall-clock time or on scheduling: injected delays
-    /// measured back (ground-truth latency), keepalive and deadline timing, wake latency, wall
-    /// time estimates, grace periods. They are the ones a loaded machine can make flaky, so
-    /// they can be run, or skipped, apart: docs/contributing.md says how.
+    /// Tests a slow or loaded machine can fail although the code is right: measured figures
+    /// compared with injected delays (ground-truth latency, wake latency, flow control), open-loop
+    /// rates, deadlines raced by paced messages, keepalive PINGs, wall-time estimates against a
+    /// real run. They can be run, or skipped, apart: docs/contributing.md says how and what
+    /// counts.
     ///
-    /// Every suite with this tag is also named `…TimingTests` (or holds only such tests), so a
-    /// name filter selects the same tests where tags cannot be selected from the command line.
+    /// Put it on whole suites (`@Suite(.tags(.timing))`) named `…TimingTests`, and on no other:
+    /// `swift test` cannot select by tag, so `--filter TimingTests` / `--skip TimingTests` select
+    /// by name (``TimingTagTests`` in H2TestSupportTests checks the two agree).
     @Tag public static var timing: Self
 }
