@@ -38,10 +38,10 @@ extension ChildProcess {
 
     /// The monitor thread's body: samples `VmHWM` and polls `wait4` at once and then at least
     /// every 20 ms, reads the captured pipes `readEnds` (index 0 stdout, 1 stderr; -1 when not
-    /// captured) as output arrives, and once the child is reaped reads what is left in the pipes (≤ 1 s), closes them
-    /// and publishes the end. The only reader of the pipes and the only caller of `wait4` for
-    /// `pid`. Bounded: it returns once the child has ended, which the owner's deinit ensures
-    /// (SIGKILL).
+    /// captured) as output arrives, and once the child is reaped reads what is left in the
+    /// pipes (≤ 1 s), closes them and publishes the end. The only reader of the pipes and the
+    /// only caller of `wait4` for `pid`. Bounded: it returns once the child has ended, which the
+    /// owner's deinit ensures (SIGKILL).
     static func monitor(pid: pid_t, readEnds: [Int32], shared: ConditionLock<State>) {
         var open = readEnds
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
