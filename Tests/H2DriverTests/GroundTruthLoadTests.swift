@@ -1,6 +1,4 @@
 import Foundation
-import Glibc
-import Synchronization
 import H2Loop
 import H2Target
 import H2Wire

@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Synchronization
 import H2Loop
 import H2Target
 import H2Wire
