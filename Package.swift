@@ -53,7 +53,9 @@ let package = Package(
             ]
         ),
         // Helpers shared by several test targets (test targets cannot share files).
-        .target(name: "H2TestSupport", path: "Tests/H2TestSupport"),
+        // H2Loop for `Subprocess`, which runs the tests' child processes on H2Loop's `ChildProcess`.
+        .target(name: "H2TestSupport", dependencies: ["H2Loop"], path: "Tests/H2TestSupport"),
+        .testTarget(name: "H2TestSupportTests", dependencies: ["H2TestSupport"]),
         .testTarget(name: "H2LoopTests", dependencies: ["H2Loop", "H2TestSupport"]),
         .testTarget(name: "H2WireTests", dependencies: ["H2Wire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "H2ProfileTests", dependencies: ["H2Profile", "H2Results", "H2Wire"], resources: [.copy("BrokenProfiles")]),
@@ -64,16 +66,16 @@ let package = Package(
         ),
         .testTarget(
             name: "H2TargetTests",
-            dependencies: ["H2Target", "H2Bench", "H2Run", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"]
+            dependencies: ["H2Target", "H2Bench", "H2Run", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire", "H2TestSupport"]
         ),
         .testTarget(
             name: "H2RunTests",
-            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire"],
+            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire", "H2TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "H2ReportTests",
-            dependencies: ["H2Report", "H2Run", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Wire"],
+            dependencies: ["H2Report", "H2Run", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Wire", "H2TestSupport"],
             exclude: ["Golden"]
         ),
     ]

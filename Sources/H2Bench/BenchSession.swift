@@ -169,7 +169,7 @@ final class BenchSession {
             "http://127.0.0.1:\(server.port)/bytes/\(size)",
         ]
         do {
-            return (try ChildProcess.spawn(executable: path, arguments: arguments), arguments)
+            return (try ChildProcess.benchChild(executable: path, arguments: arguments), arguments)
         } catch {
             _ = server.stop()
             throw error
@@ -211,7 +211,7 @@ final class BenchSession {
         let result = Driver.run(downloadOptions(size: size, warmup: 0), target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
         let exit = child.wait(deadline: MonotonicClock.now() + options.duration.nanoseconds + 30_000_000_000)
         _ = server.stop()
-        guard let summary = H2LoadSummary(output: child.outputText), summary.dataBytesWholeRun > 0,
+        guard let summary = H2LoadSummary(output: child.standardOutputText), summary.dataBytesWholeRun > 0,
               result.measurements.bytesReceived > 0 else {
             errors.append("side-by-side round: h2load gave no summary (\(exit.statusText))")
             return nil
@@ -228,9 +228,9 @@ final class BenchSession {
         let bound = MonotonicClock.now() + options.warmup.nanoseconds + options.duration.nanoseconds + 30_000_000_000
         let exit = child.wait(deadline: bound)
         let served = server.stop()
-        guard let summary = H2LoadSummary(output: child.outputText) else {
-            let tail = child.outputText.split(separator: "\n").suffix(5).joined(separator: " / ")
-            throw BenchError("h2load gave no summary (\(exit.statusText)\(exit.killedAfterDeadline ? ", killed after overrunning" : "")): \(tail)")
+        guard let summary = H2LoadSummary(output: child.standardOutputText) else {
+            let tail = child.standardOutputText.split(separator: "\n").suffix(5).joined(separator: " / ")
+            throw BenchError("h2load gave no summary (\(exit.statusText)\(exit.killedAfterGrace ? ", killed after overrunning" : "")): \(tail)")
         }
         let seconds = options.duration.seconds
         let body = summary.bodyBytesMainDuration(maxFrameSize: maxFrameSize)

@@ -10,7 +10,7 @@ import H2Profile
 /// Threading: owned by the bench command's thread; not `Sendable`.
 final class ServeProcess {
     /// What the server reported and cost once stopped.
-    struct Stopped: Sendable, Codable {
+    struct Stopped: Sendable {
         /// Connections the server accepted.
         var connections: Int?
         /// Responses finished.
@@ -34,18 +34,18 @@ final class ServeProcess {
     /// `lifetime` bounds the server by itself in case this process dies without stopping it.
     static func start(executable: String, threads: Int, maxFrameSize: Int, maxConcurrentStreams: Int,
                       lifetime: TimeSpan) throws(BenchError) -> ServeProcess {
-        let child = try ChildProcess.spawn(executable: executable, arguments: [
+        let child = try ChildProcess.benchChild(executable: executable, arguments: [
             "serve", "--host", "127.0.0.1", "--port", "0", "--threads", String(threads),
             "--max-frame-size", String(maxFrameSize), "--max-concurrent-streams", String(maxConcurrentStreams),
             "--duration", "\(lifetime.nanoseconds / 1_000_000)ms",
         ])
-        guard let line = child.waitForLine(containing: "listening on", deadline: MonotonicClock.now() + 10_000_000_000),
+        guard let line = child.line(containing: "listening on", deadline: MonotonicClock.now() + 10_000_000_000),
               let portText = line.split(separator: ":").last?.split(separator: " ").first,
               let port = UInt16(portText)
         else {
             child.send(SIGKILL)
             _ = child.wait(deadline: MonotonicClock.now() + 5_000_000_000)
-            throw BenchError("the target `\(executable) serve` did not start; it printed: \(child.outputText)")
+            throw BenchError("the target `\(executable) serve` did not start; it printed: \(child.standardOutputText)")
         }
         return ServeProcess(port: port, child: child)
     }
@@ -53,10 +53,9 @@ final class ServeProcess {
     /// Stops the server with SIGTERM (SIGKILL after 10 s) and parses its closing summary line
     /// ("stopped; 10 connections, 65279 responses, 4278124544 DATA bytes sent").
     func stop() -> Stopped {
-        child.send(SIGTERM)
-        let exit = child.wait(deadline: MonotonicClock.now() + 10_000_000_000)
+        let exit = child.stop(grace: 10_000_000_000)
         var stopped = Stopped(connections: nil, responses: nil, dataBytesSent: nil, exit: exit)
-        if let line = child.outputText.split(separator: "\n").first(where: { $0.contains("stopped;") }) {
+        if let line = child.standardOutputText.split(separator: "\n").first(where: { $0.contains("stopped;") }) {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" })
             for (i, word) in words.enumerated() where i > 0 {
                 let value = Int(words[i - 1])

@@ -32,6 +32,17 @@ public final class WorkerThread<Result: Sendable>: @unchecked Sendable {
     }
 }
 
+extension WorkerThread where Result == Void {
+    /// Starts `body` on a new detached thread named `name`: nobody joins it, and its resources
+    /// go back to the system when `body` returns (``ChildProcess``'s monitor, which ends when
+    /// its child has been reaped).
+    static func detach(name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = ThreadStart(name: String(name.prefix(15)), body: body).launch()
+        let rc = pthread_detach(thread)
+        precondition(rc == 0, "BUG DETECTED: pthread_detach failed with \(rc)")
+    }
+}
+
 /// The non-generic part of starting a pthread: a retained box the C entry point unwraps.
 private final class ThreadStart {
     let name: String

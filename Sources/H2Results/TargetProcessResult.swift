@@ -4,8 +4,8 @@ import H2Profile
 ///
 /// CPU time is exact (`wait4`'s `rusage` of the reaped child: all its threads, but not
 /// grandchildren it did not wait for). Peak RSS is the largest `VmHWM` read from
-/// `/proc/<pid>/status` while it ran (sampled every 20 ms, so a process that grows in its last
-/// 20 ms before dying can be under-reported).
+/// `/proc/<pid>/status` while it ran (sampled every 20 ms and once more when h2stress stops it,
+/// so a process that grows in its last 20 ms before dying by itself can be under-reported).
 public struct TargetProcessResult: Sendable, Codable, Equatable {
     /// User-mode CPU seconds of the target over its whole life (start, cell, stop).
     public var userSeconds: Double

@@ -20,7 +20,8 @@ import H2Results
 public struct ManagedTargetLauncher: TargetLauncher {
     /// The run folder; the target's output goes to its `targets/` subfolder.
     public var runDirectory: String
-    /// Poll interval of the readiness probe and the process monitor.
+    /// Poll interval of the readiness probe (the process's monitor polls every 20 ms too,
+    /// ``ChildProcess``).
     static let pollMicroseconds: UInt32 = 20_000
 
     /// A launcher writing target output under `runDirectory/targets/`.
@@ -55,15 +56,14 @@ public struct ManagedTargetLauncher: TargetLauncher {
         let commandText = TargetCommandTemplate.commandLine(arguments)
 
         let started = MonotonicClock.now()
-        let process = try ManagedTargetProcess.spawn(
-            arguments: arguments, environment: environment,
-            stdoutPath: runDirectory + "/" + stdoutFile, stderrPath: stderrPath)
+        let process = try Self.spawn(arguments: arguments, environment: environment,
+                                     stdoutPath: runDirectory + "/" + stdoutFile, stderrPath: stderrPath)
         let grace = spec.stopGrace.nanoseconds
-        let result: @Sendable (ManagedTargetProcess.Exit, UInt64?) -> TargetProcessResult = { exit, ready in
+        let result: @Sendable (ChildProcess.Exit, UInt64?) -> TargetProcessResult = { exit, ready in
             TargetProcessResult(
-                userSeconds: exit.userSeconds, systemSeconds: exit.systemSeconds, peakRSSBytes: process.peakRSSBytes,
+                userSeconds: exit.userSeconds, systemSeconds: exit.systemSeconds, peakRSSBytes: exit.peakRSSBytes,
                 exitStatus: exit.statusText, exitCode: exit.exitCode.map(Int.init), signal: exit.signal.map(Int.init),
-                exitedEarly: exit.early, killedAfterGrace: exit.killedAfterGrace,
+                exitedEarly: exit.exitedEarly, killedAfterGrace: exit.killedAfterGrace,
                 readySeconds: ready.map { Double($0 - started) / 1e9 }, stdoutFile: stdoutFile, stderrFile: stderrFile,
                 command: arguments, env: environment, port: Int(port))
         }
@@ -91,6 +91,24 @@ public struct ManagedTargetLauncher: TargetLauncher {
             description: "command `\(commandText)` on 127.0.0.1:\(port)",
             stampsBodies: false,
             stop: { TargetObservation(process: result(process.stop(grace: grace), ready)) })
+    }
+
+    /// Starts the target: `arguments[0]` looked up on `PATH`, the harness's environment plus
+    /// `environment`, stdin from `/dev/null`, stdout and stderr into the given files (created or
+    /// truncated), in a process group of its own so that stopping it reaches whatever it starts.
+    /// Other descriptors do not leak into it: H2Loop opens every socket, epoll, eventfd, timerfd
+    /// and pipe with CLOEXEC.
+    static func spawn(arguments: [String], environment: [String: String], stdoutPath: String,
+                      stderrPath: String) throws(TargetError) -> ChildProcess {
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        do {
+            return try ChildProcess.spawn(arguments: arguments, searchPath: true, environment: env, ownProcessGroup: true,
+                                          stdin: .null, stdout: .file(stdoutPath), stderr: .file(stderrPath))
+        } catch {
+            let hint = error.code == ENOENT ? " (not found: is it installed, and on PATH or given with its path?)" : ""
+            throw TargetError("cannot start `\(arguments[0])`: \(error)\(hint)")
+        }
     }
 
     /// A port that was free on 127.0.0.1 a moment ago (bound to port 0, then closed).

@@ -134,19 +134,19 @@ struct TLSDriverTests {
         defer { certs.remove() }
         let server = try Self.startServer(certs)
         let openssl = try #require(TLSTestCertificates.openssl)
-        let (status, output) = try TLSTestCertificates.capture(
+        let alpn = try Subprocess.runBlocking(
             openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)", "-alpn", "http/1.1", "-CAfile", certs.caFile, "-brief"],
-            in: certs.directory, timeout: 20)
-        #expect(status != 0, "s_client should fail: \(output)")
-        #expect(output.contains("no application protocol"), "\(output)")
+            timeout: 20, directory: certs.directory.path)
+        #expect(alpn.status != 0 && !alpn.timedOut, "s_client should fail: \(alpn)")
+        #expect(alpn.output.contains("no application protocol"), "\(alpn)")
         // Not offering ALPN at all is rejected too.
-        let (status2, output2) = try TLSTestCertificates.capture(
+        let noALPN = try Subprocess.runBlocking(
             openssl, ["s_client", "-connect", "127.0.0.1:\(server.port)", "-CAfile", certs.caFile, "-brief"],
-            in: certs.directory, timeout: 20)
-        _ = status2
+            timeout: 20, directory: certs.directory.path)
+        #expect(!noALPN.timedOut, "\(noALPN)")
         let result = Self.drive(server, tls: TLSClientConfig(caFile: certs.caFile), total: 200)
         let stats = server.stop()
-        #expect(stats.tlsHandshakesFailed == 2, "s_client output: \(output2)")
+        #expect(stats.tlsHandshakesFailed == 2, "s_client output: \(noALPN)")
         #expect(result.measurements.outcomes.complete == 200)
         #expect(result.measurements.connectionErrors.isEmpty)
     }
@@ -162,13 +162,13 @@ struct TLSDriverTests {
         let certs = try TLSTestCertificates.generate()
         defer { certs.remove() }
         let server = try Self.startServer(certs)
-        let (status, output) = try TLSTestCertificates.capture(
+        let load = try Subprocess.runBlocking(
             h2load, ["https://127.0.0.1:\(server.port)/bytes/65536", "-n", "200", "-c", "2", "-m", "10", "-t", "1"],
-            in: certs.directory, timeout: 60)
+            timeout: 60, directory: certs.directory.path)
         let stats = server.stop()
-        #expect(status == 0, "\(output)")
-        #expect(output.contains("200 succeeded"), "\(output)")
-        #expect(output.contains("Application protocol: h2"), "\(output)")
+        #expect(load.status == 0 && !load.timedOut, "\(load)")
+        #expect(load.output.contains("200 succeeded"), "\(load)")
+        #expect(load.output.contains("Application protocol: h2"), "\(load)")
         #expect(stats.streamsFinished == 200)
         #expect(stats.dataBytesSent == 200 * 65536)
         #expect(stats.tlsHandshakesFailed == 0)

@@ -1,4 +1,5 @@
 import Foundation
+import H2TestSupport
 import Testing
 @testable import H2Report
 @testable import H2Results
@@ -12,20 +13,13 @@ struct GateCommandTests {
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
     }()
 
-    /// Runs h2stress with `arguments`; returns exit status, stdout and stderr.
+    /// Runs h2stress with `arguments` (killed after 60 s, which fails the test); returns exit
+    /// status, stdout and stderr.
     private func h2stress(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
         let exe = try #require(Self.executable, "h2stress executable not found next to the test bundle (swift build --build-tests)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: exe)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let outcome = try Subprocess.runBlocking(exe, arguments, timeout: 60)
+        #expect(!outcome.timedOut, "\(outcome)")
+        return (outcome.status, outcome.stdout, outcome.stderr)
     }
 
     /// A temporary folder holding `run` as run.json.

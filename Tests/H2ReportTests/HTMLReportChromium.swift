@@ -1,10 +1,10 @@
-import Dispatch
 import Foundation
+import H2TestSupport
 
 /// Runs Debian's `chromium` headless on a local file, for the browser tests of `report.html`.
 ///
 /// Each call uses a fresh profile directory (removed afterwards) so parallel tests do not share state, and is
-/// bounded in time: after ``timeout`` the browser process is terminated (SIGTERM, then SIGKILL).
+/// bounded in time: after ``timeout`` the browser process is killed (SIGKILL, ``Subprocess``).
 struct HTMLReportChromium {
     /// What one headless load produced.
     struct Load {
@@ -57,37 +57,16 @@ struct HTMLReportChromium {
         let scratch = NSTemporaryDirectory() + "h2report-chromium-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let stdoutPath = scratch + "/stdout", stderrPath = scratch + "/stderr"
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        defer { try? stdout.close(); try? stderr.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
+        let outcome = try Subprocess.runBlocking(executable, [
             "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-extensions",
             "--disable-background-networking", "--enable-logging=stderr", "--v=0",
             "--user-data-dir=\(scratch)/profile",
-        ] + arguments
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-        if finished.wait(timeout: .now() + Self.timeout) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + 5) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                _ = finished.wait(timeout: .now() + 5)
-            }
+        ] + arguments, timeout: Self.timeout)
+        if outcome.timedOut {
             throw BrowserError(message: "chromium did not finish within \(Int(Self.timeout)) s: \(arguments.joined(separator: " "))")
         }
-        let dom = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
-        let log = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-        let console = log.split(separator: "\n").map(String.init).filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
-        return Load(dom: dom, consoleLines: console, status: process.terminationStatus)
+        let console = outcome.stderr.split(separator: "\n").map(String.init).filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+        return Load(dom: outcome.stdout, consoleLines: console, status: outcome.status)
     }
 
     /// A browser run that could not be completed.

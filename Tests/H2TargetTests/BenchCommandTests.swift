@@ -1,4 +1,5 @@
 import Foundation
+import H2TestSupport
 import Testing
 import H2Bench
 
@@ -15,7 +16,7 @@ struct BenchCommandTests {
         let exe = try #require(InteropEnvironment.h2stressExecutable, "h2stress executable not found next to the test bundle")
         let json = NSTemporaryDirectory() + "h2stress-bench-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: json) }
-        let bench = try await ChildProcess.run(exe, [
+        let bench = try await Subprocess.run(exe, [
             "bench", "--scenarios", "overhead,64k", "--duration", "500ms", "--warmup", "200ms", "--repeats", "1",
             "--connections", "2", "--streams", "10", "--side-by-side", "--json", json,
         ], timeout: 120)

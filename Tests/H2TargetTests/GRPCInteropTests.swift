@@ -1,4 +1,5 @@
 import Foundation
+import H2TestSupport
 import Testing
 import H2Target
 
@@ -38,13 +39,13 @@ struct GRPCInteropTests {
     }
 
     /// Runs the python client (killed after 90 s) against a fresh in-process server.
-    func client(_ arguments: [String]) async throws -> (ClientSummary?, ServerStats, ChildProcess.Outcome) {
+    func client(_ arguments: [String]) async throws -> (ClientSummary?, ServerStats, Subprocess.Outcome) {
         let python3 = try #require(InteropEnvironment.python3, "CI is set but python3 is missing: scripts/setup.sh should have installed it")
         try #require(InteropEnvironment.grpcAvailable, "CI is set but `\(python3)` cannot import grpc/google.protobuf: scripts/setup.sh should have installed grpcio and protobuf")
         let server = try EmbeddedServer.start(EmbeddedServerConfig())
-        let outcome: ChildProcess.Outcome
+        let outcome: Subprocess.Outcome
         do {
-            outcome = try await ChildProcess.run(
+            outcome = try await Subprocess.run(
                 python3, [InteropEnvironment.grpcClientScript, "--target", "127.0.0.1:\(server.port)", "--timeout", "60"] + arguments,
                 timeout: 90)
         } catch {

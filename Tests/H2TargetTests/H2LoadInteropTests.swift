@@ -1,4 +1,5 @@
 import Foundation
+import H2TestSupport
 import Testing
 import H2Target
 import H2Wire
@@ -12,13 +13,13 @@ struct H2LoadInteropTests {
     /// Runs h2load (killed after 60 s) against a fresh in-process server; returns its
     /// parsed summary and the server's counters.
     func load(path: String, _ options: [String], settings: HTTP2Settings = HTTP2Settings()) async throws
-        -> (H2LoadSummary, ServerStats, ChildProcess.Outcome)
+        -> (H2LoadSummary, ServerStats, Subprocess.Outcome)
     {
         let h2load = try #require(InteropEnvironment.h2load, "CI is set but h2load is missing: scripts/setup.sh should have installed nghttp2-client")
         let server = try EmbeddedServer.start(EmbeddedServerConfig(settings: settings))
-        let outcome: ChildProcess.Outcome
+        let outcome: Subprocess.Outcome
         do {
-            outcome = try await ChildProcess.run(h2load, options + ["http://127.0.0.1:\(server.port)\(path)"], timeout: 60)
+            outcome = try await Subprocess.run(h2load, options + ["http://127.0.0.1:\(server.port)\(path)"], timeout: 60)
         } catch {
             _ = server.stop()
             throw error

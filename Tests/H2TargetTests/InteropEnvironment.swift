@@ -1,4 +1,5 @@
 import Foundation
+import H2TestSupport
 
 /// Where the interop tests find their external tools, and whether they must have them.
 ///
@@ -22,17 +23,12 @@ enum InteropEnvironment {
     /// The python3 on PATH, if any.
     static let python3: String? = executable(named: "python3")
 
-    /// python3 can import grpc and google.protobuf (checked once, by running python3).
+    /// python3 can import grpc and google.protobuf (checked once, by running python3; killed
+    /// after 60 s, which counts as no).
     static let grpcAvailable: Bool = {
         guard let python3 else { return false }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python3)
-        p.arguments = ["-c", "import grpc, google.protobuf"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
+        let outcome = try? Subprocess.runBlocking(python3, ["-c", "import grpc, google.protobuf"], timeout: 60)
+        return outcome?.status == 0 && outcome?.timedOut == false
     }()
 
     /// The `h2stress` executable built next to the test bundle (`swift build --build-tests`

@@ -43,38 +43,10 @@ public struct TLSTestCertificates: Sendable {
 
     public func remove() { try? FileManager.default.removeItem(at: directory) }
 
-    /// Runs a command to completion (killed after `timeout` s); throws with its stderr when it fails.
+    /// Runs a command in `directory` to completion (killed after `timeout` s, ``Subprocess``);
+    /// throws with its output when it fails or runs out of time.
     public static func run(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws {
-        let (status, output) = try capture(executable, arguments, in: directory, timeout: timeout)
-        guard status == 0 else {
-            throw Failure(description: "`\(executable) \(arguments.joined(separator: " "))` failed (status \(status)): \(output)")
-        }
-    }
-
-    /// Runs a command to completion (killed after `timeout` s, then throws) and returns its exit
-    /// status and its stdout and stderr together.
-    public static func capture(_ executable: String, _ arguments: [String], in directory: URL, timeout: Double = 20) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.currentDirectoryURL = directory
-        let errURL = directory.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer { try? err.close(); try? FileManager.default.removeItem(at: errURL) }
-        p.standardError = err
-        p.standardOutput = err
-        p.standardInput = FileHandle.nullDevice
-        let done = DispatchSemaphore(value: 0)
-        p.terminationHandler = { _ in done.signal() }
-        try p.run()
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            p.terminate()
-            kill(p.processIdentifier, SIGKILL)
-            done.wait()
-            throw Failure(description: "`\(executable) \(arguments.joined(separator: " "))` did not finish within \(Int(timeout)) s")
-        }
-        let text = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return (p.terminationStatus, text)
+        let outcome = try Subprocess.runBlocking(executable, arguments, timeout: timeout, directory: directory.path)
+        guard outcome.status == 0, !outcome.timedOut else { throw Failure(description: "\(outcome)") }
     }
 }

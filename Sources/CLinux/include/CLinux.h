@@ -99,4 +99,12 @@ int CLinux_reset_peak_rss(void);
 /// Current peak RSS (VmHWM from /proc/self/status) in bytes, 0 when unknown.
 uint64_t CLinux_peak_rss_bytes(void);
 
+/// pipe2(fds, O_CLOEXEC) (needs _GNU_SOURCE), then O_NONBLOCK on the read end fds[0] only: a
+/// pipe a child writes into (blocking) and the parent reads without blocking. Neither end leaks
+/// into a process another thread spawns meanwhile. Returns 0 or -1 with errno.
+int CLinux_pipe_for_child(int fds[2]);
+/// posix_spawn_file_actions_addchdir_np (glibc ≥ 2.29, needs _GNU_SOURCE) on the
+/// `posix_spawn_file_actions_t` at `actions`: the child changes to `path` before it runs.
+int CLinux_spawn_addchdir(void *actions, const char *path);
+
 #endif

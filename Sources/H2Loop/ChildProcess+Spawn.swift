@@ -1,29 +1,16 @@
+import CLinux
 import Glibc
 
-/// Starting and reaping child processes, shared by the bench's children (`h2load`,
-/// `h2stress serve`) and managed targets: both need the same signal hygiene and the same
-/// reading of `wait4`, and differ only in where the child's output goes.
-public enum ChildSpawn {
-    /// What to do with a descriptor in the child before it runs (`posix_spawn_file_actions_*`).
-    public enum FileAction: Sendable, Equatable {
-        /// Close `fd`.
-        case close(Int32)
+extension ChildProcess {
+    /// What to do with a descriptor in the child before it runs (`posix_spawn_file_actions_*`),
+    /// in order.
+    enum FileAction: Sendable, Equatable {
         /// Make `to` a copy of `fd` (`dup2`).
         case duplicate(Int32, to: Int32)
         /// Open `path` with `flags` (mode 0644 when it is created) as descriptor `target`.
         case open(target: Int32, path: String, flags: Int32)
-    }
-
-    /// How a reaped child ended and what it cost (`wait4`'s status and `rusage`).
-    public struct Reaped: Sendable, Equatable {
-        /// Exit code when it exited by itself, else nil.
-        public var exitCode: Int32?
-        /// The signal that ended it, else nil.
-        public var signal: Int32?
-        /// User-mode CPU seconds of the child (all its threads).
-        public var userSeconds: Double
-        /// Kernel-mode CPU seconds.
-        public var systemSeconds: Double
+        /// Change the working directory to `path`.
+        case changeDirectory(String)
     }
 
     /// Starts `arguments[0]` with `arguments`, through `posix_spawn` (an absolute or relative
@@ -34,9 +21,8 @@ public enum ChildSpawn {
     /// parent's). `fileActions` set up its descriptors, in order.
     ///
     /// - Returns: the pid, or the `errno` of the failed spawn.
-    public static func spawn(
-        arguments: [String], searchPath: Bool, environment: [String]? = nil, ownProcessGroup: Bool = false,
-        fileActions: [FileAction] = []
+    static func posixSpawn(
+        arguments: [String], searchPath: Bool, environment: [String]?, ownProcessGroup: Bool, fileActions: [FileAction]
     ) -> Result<pid_t, SpawnError> {
         precondition(!arguments.isEmpty, "BUG DETECTED: spawn without an executable")
         var actions = posix_spawn_file_actions_t()
@@ -44,9 +30,9 @@ public enum ChildSpawn {
         defer { posix_spawn_file_actions_destroy(&actions) }
         for action in fileActions {
             switch action {
-            case .close(let fd): posix_spawn_file_actions_addclose(&actions, fd)
             case .duplicate(let fd, let target): posix_spawn_file_actions_adddup2(&actions, fd, target)
             case .open(let target, let path, let flags): posix_spawn_file_actions_addopen(&actions, target, path, flags, 0o644)
+            case .changeDirectory(let path): _ = CLinux_spawn_addchdir(&actions, path)
             }
         }
 
@@ -83,31 +69,25 @@ public enum ChildSpawn {
         return .success(pid)
     }
 
-    /// One non-blocking `wait4(pid, WNOHANG)`: nil while the child runs; its end once reaped.
-    /// A pid that is no longer this process's child (someone else reaped it) comes back as an
-    /// end with neither code nor signal.
-    public static func reapIfExited(_ pid: pid_t) -> Reaped? {
+    /// One non-blocking `wait4(pid, WNOHANG)`: nil while the child runs; its end once reaped
+    /// (``Exit/peakRSSBytes`` and ``Exit/killedAfterGrace`` left for the caller). A pid that is
+    /// no longer this process's child (someone else reaped it) comes back as an end with
+    /// neither code nor signal.
+    static func reapIfExited(_ pid: pid_t, exitedEarly: Bool) -> Exit? {
         var status: Int32 = 0
         var usage = rusage()
         let r = wait4(pid, &status, WNOHANG, &usage)
         if r == pid {
             let termSignal = status & 0x7f
-            return Reaped(exitCode: termSignal == 0 ? (status >> 8) & 0xff : nil, signal: termSignal == 0 ? nil : termSignal,
-                          userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime))
+            return Exit(exitCode: termSignal == 0 ? (status >> 8) & 0xff : nil, signal: termSignal == 0 ? nil : termSignal,
+                        userSeconds: seconds(usage.ru_utime), systemSeconds: seconds(usage.ru_stime), peakRSSBytes: 0,
+                        exitedEarly: exitedEarly, killedAfterGrace: false)
         }
         if r < 0 && errno != EINTR {
-            return Reaped(exitCode: nil, signal: nil, userSeconds: 0, systemSeconds: 0)
+            return .unknown(peakRSSBytes: 0, exitedEarly: exitedEarly, killedAfterGrace: false)
         }
         return nil
     }
 
     private static func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-}
-
-/// A `posix_spawn` that failed, with its error number.
-public struct SpawnError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The `errno` value `posix_spawn` returned.
-    public var code: Int32
-    /// `strerror` of the code.
-    public var description: String { String(cString: strerror(code)) }
 }

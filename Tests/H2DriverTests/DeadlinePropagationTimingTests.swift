@@ -1,6 +1,7 @@
 import H2Loop
 import H2Target
 import H2Wire
+import H2TestSupport
 import Testing
 @testable import H2Profile
 @testable import H2Driver
@@ -8,8 +9,8 @@ import Testing
 /// `client.deadline` reaches the server as `grpc-timeout`, as from a real gRPC client; the
 /// embedded server ends an expired call with `grpc-status: 4`, and the driver records that as
 /// outcome `deadline` from the server — the same outcome its own timer gives.
-@Suite(.serialized)
-struct DeadlinePropagationTests {
+@Suite(.serialized, .tags(.timing))
+struct DeadlinePropagationTimingTests {
     typealias Rig = GroundTruthRig
 
     /// 10 messages of 100 B, one every 100 ms.

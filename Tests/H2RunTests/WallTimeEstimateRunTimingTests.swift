@@ -3,10 +3,12 @@ import H2Loop
 import H2Profile
 import H2Run
 import H2Target
+import H2TestSupport
 import Testing
 
 /// The wall-time estimate `validate` prints, against a real run of the embedded server.
-struct WallTimeEstimateRunTests {
+@Suite(.tags(.timing))
+struct WallTimeEstimateRunTimingTests {
     @Test("against the embedded server the cell ends when totalStreams are done, close to the paced estimate")
     func matchesARealRun() throws {
         // 1 connection × 10 streams, 40 streams of 4 messages 50 ms apart: 4 rounds of 200 ms.

@@ -1,6 +1,7 @@
 import H2Loop
 import H2Target
 import H2Wire
+import H2TestSupport
 import Testing
 @testable import H2Profile
 @testable import H2Results
@@ -9,8 +10,8 @@ import Testing
 /// Ground truth for the flow-control figures: a slow consumer behind a small window makes the
 /// server stall and the driver's window sit at zero; a large window makes both go away. And
 /// the named policy for a message larger than the stream window under `on-consume`.
-@Suite(.serialized)
-struct GroundTruthFlowControlTests {
+@Suite(.serialized, .tags(.timing))
+struct GroundTruthFlowControlTimingTests {
     typealias Rig = GroundTruthRig
 
     // MARK: Slow consumer + small window

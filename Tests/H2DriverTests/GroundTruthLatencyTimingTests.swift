@@ -2,6 +2,7 @@ import Foundation
 import H2Loop
 import H2Target
 import H2Wire
+import H2TestSupport
 import Testing
 @testable import H2Profile
 @testable import H2Results
@@ -9,8 +10,8 @@ import Testing
 
 /// Ground truth for the latency figures: `messageGap` against a pause the server injects,
 /// `wakePoll` against a hold the driver injects before it reads.
-@Suite(.serialized)
-struct GroundTruthLatencyTests {
+@Suite(.serialized, .tags(.timing))
+struct GroundTruthLatencyTimingTests {
     typealias Rig = GroundTruthRig
 
     // MARK: messageGap

@@ -1,6 +1,7 @@
 import Foundation
 import H2Report
 import H2Target
+import H2TestSupport
 import Testing
 import H2Profile
 import H2Results
@@ -13,8 +14,8 @@ import H2Run
 /// run passes the baseline rules and the slow one fails them, significantly (4 vs 4 repeats).
 ///
 /// Serialized: each run loads both cores for about 2 s (4 repeats × 500 ms).
-@Suite(.serialized)
-struct GateRealRegressionTests {
+@Suite(.serialized, .tags(.timing))
+struct GateRealRegressionTimingTests {
     static func profile(intervalMs: Int) -> String {
         """
         name: gate-real

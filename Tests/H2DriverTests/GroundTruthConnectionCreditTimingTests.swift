@@ -1,6 +1,7 @@
 import H2Loop
 import H2Target
 import H2Wire
+import H2TestSupport
 import Testing
 @testable import H2Profile
 @testable import H2Results
@@ -11,8 +12,8 @@ import Testing
 /// own client sees there: 64 KiB windows → every stream DEADLINE_EXCEEDED after exactly 47
 /// messages; 1 MiB windows → every stream completes. The split holds only when connection
 /// credit follows receipt and stream credit follows the consumer, as in grpc-go's transport.
-@Suite(.serialized)
-struct GroundTruthConnectionCreditTests {
+@Suite(.serialized, .tags(.timing))
+struct GroundTruthConnectionCreditTimingTests {
     typealias Rig = GroundTruthRig
 
     static let streams = 200
