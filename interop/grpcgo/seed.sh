@@ -31,6 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+: >"$work/server.out"    # exists before the loop below reads it (the redirect may come later)
 GOMAXPROCS="$procs" "$binary" serve -port 0 -stream-window "$window" -conn-window "$window" \
     >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
