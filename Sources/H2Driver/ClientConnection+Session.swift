@@ -90,6 +90,15 @@ extension ClientConnection: ClientSessionDelegate {
                   MonotonicClock.now() >= streams[slot]!.startTime &+ deadline {
             // The server's copy of the deadline (grpc-timeout) fired before ours: same outcome.
             closure = .serverDeadline(errorCode: errorCode)
+        } else if errorCode != .noError, !streams[slot]!.resetByPeer, let violation = peerViolation {
+            // nghttp2 closed the stream because the server broke HTTP/2: on the whole
+            // connection (GOAWAY sent), or on this stream only (RST_STREAM sent).
+            if let cause = clientEndedCause {
+                closure = .connectionLost(reason: cause)
+            } else {
+                closure = .resetByClient(errorCode: errorCode, reason: violation)
+                peerViolation = nil
+            }
         } else {
             closure = .closed(errorCode: errorCode, resetByPeer: streams[slot]!.resetByPeer)
         }
@@ -121,6 +130,13 @@ extension ClientConnection: ClientSessionDelegate {
             pingSentAt = 0
         } else if event.direction == .sent && event.type == FrameEvent.Kind.windowUpdate {
             worker.windowUpdateSent(increment: Int(event.windowIncrement))
+        } else if event.direction == .sent && event.type == FrameEvent.Kind.goaway && event.errorCode != .noError {
+            goawaySent = event.errorCode
         }
+    }
+
+    func sessionError(_ message: String) {
+        if peerViolation == nil { peerViolation = message }
+        violationPending = true
     }
 }

@@ -3,7 +3,7 @@ import H2Wire
 
 // ClientConnection's timers: the token layout (kind, connection generation, stream id) and
 // what each kind does when it fires — keepalive PINGs and their timeout, the connect (and TLS
-// handshake) timeout, stream deadlines, consumer wake-ups.
+// handshake, and the server's SETTINGS) timeout, stream deadlines, consumer wake-ups.
 
 extension ClientConnection: TimerHandler {
     // MARK: Timers
@@ -42,6 +42,11 @@ extension ClientConnection: TimerHandler {
                 fail(reason: "connect timed out after \(worker.config.connectTimeout / 1_000_000) ms")
             } else if state == .handshaking {
                 fail(reason: "TLS handshake did not complete within \(worker.config.connectTimeout / 1_000_000) ms of the connect")
+            } else if state == .open && !peerSettingsReceived {
+                // Connected (and TLS done), but the server never spoke HTTP/2: its SETTINGS frame
+                // must come first, within the same budget as the connect.
+                fail(reason: notHTTP2Cause ?? "connected, but the server sent no HTTP/2 SETTINGS frame within \(worker.config.connectTimeout / 1_000_000) ms "
+                     + "of the connect (client.connectTimeout); is it an HTTP/2 server that accepts h2c with prior knowledge (or TLS with ALPN h2)?")
             }
         case Self.deadlineKind:
             guard state == .open, slotByID[id] != nil else { return }

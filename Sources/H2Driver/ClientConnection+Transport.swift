@@ -110,6 +110,9 @@ extension ClientConnection: EventHandler {
     /// Hands `count` plaintext bytes to nghttp2; false when the connection ended.
     @inline(__always)
     private func deliver(_ buffer: UnsafeMutableRawBufferPointer, count: Int) -> Bool {
+        if !peerSettingsReceived && firstBytes.count < Self.firstBytesKept {
+            firstBytes.append(contentsOf: buffer[0..<min(count, Self.firstBytesKept - firstBytes.count)])
+        }
         do {
             try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         } catch {
@@ -117,6 +120,13 @@ extension ClientConnection: EventHandler {
             return false
         }
         if state != .open { return false }
+        if violationPending {
+            // The peer broke HTTP/2: send nghttp2's answer now (RST_STREAM, or GOAWAY, after
+            // which the flush ends the connection with the cause).
+            violationPending = false
+            flush()
+            if state != .open { return false }
+        }
         trackConnectionWindow()
         return true
     }
@@ -137,6 +147,12 @@ extension ClientConnection: EventHandler {
             drained = try transport.write(&output)
         } catch {
             fail(reason: error.reason)
+            return
+        }
+        if goawaySent != nil, !session.wantsRead {
+            // This client ended the connection (GOAWAY with an error code is out): close it now,
+            // naming the rule the peer broke, rather than wait for the peer to hang up.
+            fail(reason: clientEndedCause ?? "the client ended the connection")
             return
         }
         setWritable(!drained)

@@ -55,6 +55,16 @@ final class ClientConnection {
     /// nghttp2 assumes a concurrency limit the peer may not grant, and the extra streams would
     /// be refused (RST_STREAM REFUSED_STREAM) and miscounted as resets.
     var peerSettingsReceived = false
+    /// What the peer sent before its SETTINGS (at most ``firstBytesKept`` bytes): when a server
+    /// answers with HTTP/1.1 or garbage, the connection error quotes it.
+    var firstBytes: [UInt8] = []
+    static let firstBytesKept = 48
+    /// The first rule the peer broke, in nghttp2's words (``ClientSessionDelegate/sessionError(_:)``).
+    var peerViolation: String?
+    /// Set by a new violation until the output that answers it (RST_STREAM or GOAWAY) is out.
+    var violationPending = false
+    /// The error code of the GOAWAY this client sent to end the connection, when it did.
+    var goawaySent: HTTP2ErrorCode?
     /// Incremented at every open; part of every timer token.
     var generation: UInt32 = 0
     /// Kernel RX timestamp (CLOCK_REALTIME ns) of the read being processed; 0 when none.
@@ -100,6 +110,10 @@ final class ClientConnection {
         connectionFault = nil
         forgetTailStream()
         peerSettingsReceived = false
+        firstBytes.removeAll()
+        peerViolation = nil
+        violationPending = false
+        goawaySent = nil
         generation &+= 1
         trace.removeAll()
         connectionStart = MonotonicClock.now()
@@ -219,9 +233,31 @@ final class ClientConnection {
         state = .closed
     }
 
+    /// Why this client ended the connection itself, when the peer broke HTTP/2: the rule, in
+    /// nghttp2's words, and the GOAWAY code sent. Nil while the session is healthy.
+    var clientEndedCause: String? {
+        guard peerViolation != nil || goawaySent != nil else { return nil }
+        if goawaySent == nil, let session, session.wantsRead { return nil }   // a stream-level error; the connection goes on
+        let code = goawaySent.map { " with GOAWAY(\($0.name ?? String($0.rawValue)))" } ?? ""
+        guard let peerViolation else { return "the client ended the connection\(code)" }
+        return "the server broke HTTP/2 (\(peerViolation)); the client ended the connection\(code)"
+    }
+
+    /// The first bytes of a peer that never sent SETTINGS, quoted: `HTTP/1.1 400 Bad Request…`.
+    var notHTTP2Cause: String? {
+        guard !peerSettingsReceived, !firstBytes.isEmpty else { return nil }
+        let text = String(decoding: firstBytes, as: UTF8.self)
+        let shown = String(text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7f ? Character($0) : "·" })
+        return "the server did not answer with an HTTP/2 SETTINGS frame (got `\(shown)`\(firstBytes.count == Self.firstBytesKept ? "…" : "")); "
+            + "is it an HTTP/2 server that accepts h2c with prior knowledge (or TLS with ALPN h2)?"
+    }
+
     /// The connection died under its streams: each open stream ends as `connectionLost` (or
-    /// `goaway` when the peer had announced GOAWAY), then the worker reconnects.
-    func fail(reason: String) {
+    /// `goaway` when the peer had announced GOAWAY), then the worker reconnects. When the
+    /// peer broke HTTP/2 or never spoke it, the reason is that root cause, not the socket
+    /// error that followed.
+    func fail(reason given: String) {
+        let reason = notHTTP2Cause ?? clientEndedCause.map { $0 == given ? given : "\($0); then: \(given)" } ?? given
         forgetTailStream()
         let now = MonotonicClock.now()
         let closure: StreamClosure = goaway.map { .goaway(lastStreamID: $0.lastStreamID, errorCode: $0.errorCode) }

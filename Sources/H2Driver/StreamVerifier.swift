@@ -9,8 +9,12 @@ public enum StreamClosure: Sendable, Equatable {
     case closed(errorCode: HTTP2ErrorCode, resetByPeer: Bool)
     /// The peer sent GOAWAY and this stream was above its last-stream-id or never finished.
     case goaway(lastStreamID: Int32, errorCode: HTTP2ErrorCode)
-    /// The TCP connection ended (EOF, reset, write error) while the stream was open.
+    /// The TCP connection ended (EOF, reset, write error) while the stream was open, or the
+    /// client ended it because the peer broke HTTP/2 (`reason` names the rule).
     case connectionLost(reason: String)
+    /// The client reset this stream itself (nghttp2 did, with `errorCode`) because the peer
+    /// broke HTTP/2 on it; `reason` is the rule in nghttp2's words. The connection goes on.
+    case resetByClient(errorCode: HTTP2ErrorCode, reason: String)
     /// The client's own deadline fired first.
     case deadline
     /// The peer reset the stream with `errorCode` (CANCEL) once the stream's deadline had
@@ -232,6 +236,13 @@ public struct StreamVerifier {
             if code != .noError {
                 return StreamVerdict(outcome: .reset, detail: "closed with code \(code.rawValue) after \(progress)", errorCode: code)
             }
+        case .resetByClient(let code, let reason):
+            if code == .protocolError, let short = shortBodyEndedByNghttp2 {
+                return StreamVerdict(outcome: .truncated, detail: short, errorCode: nil)
+            }
+            let name = code.name ?? String(code.rawValue)
+            return StreamVerdict(outcome: .reset, detail: "the client reset the stream with \(name): the server broke HTTP/2 on it (\(reason)) after \(progress)",
+                                 errorCode: code)
         }
         return cleanEndVerdict(progress)
     }

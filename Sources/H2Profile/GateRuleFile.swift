@@ -5,6 +5,7 @@ import Foundation
 public enum GateRuleFile {
     /// Loads and parses `path`; errors name the file, the line, the rule and the fix.
     public static func load(path: String) throws(ProfileError) -> [GateRule] {
+        try ProfileLoader.checkFile(path)
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

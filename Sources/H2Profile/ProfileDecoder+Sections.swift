@@ -14,6 +14,9 @@ extension ProfileDecoder {
         guard !name.isEmpty, Self.isSafeName(name) else {
             throw fail(nameNode.origin, "name", "`name` must be a non-empty name of letters, digits, `-`, `_` and `.` (it names the results folder), got `\(name)`")
         }
+        guard name.utf8.count <= Self.maxNameLength else {
+            throw fail(nameNode.origin, "name", "`name` is \(name.utf8.count) characters; keep it at \(Self.maxNameLength) or fewer (it names the results folder, and file names have a length limit)")
+        }
         let description = try top.value("description").map { (node) throws(ProfileError) in try string(node, "description") }
         let target = try top.value("target").map { (node) throws(ProfileError) in try decodeTarget(node) } ?? .embedded
         let warmup = try top.value("warmup").map { (node) throws(ProfileError) in try time(node, "warmup", positive: false) } ?? .zero
@@ -240,6 +243,9 @@ extension ProfileDecoder {
             }
             guard Self.isSafeName(name) else {
                 throw fail(nameNode.origin, variant.path("name"), "`\(variant.path("name"))` must use only letters, digits, `-`, `_` and `.` (it is part of cell ids), got `\(name)`")
+            }
+            guard name.utf8.count <= Self.maxNameLength else {
+                throw fail(nameNode.origin, variant.path("name"), "`\(variant.path("name"))` is \(name.utf8.count) characters; keep it at \(Self.maxNameLength) or fewer (it is part of cell ids and frame-trace file names)")
             }
             if let earlier = specs.firstIndex(where: { $0.name == name }) {
                 throw fail(nameNode.origin, variant.path("name"), "variant name `\(name)` is already used by `\(path)[\(earlier)]`; give each variant a unique name")

@@ -42,6 +42,9 @@ struct ProfileDecoder {
 
     static let maxTime = TimeSpan(nanoseconds: 3_600_000_000_000)
     static let threadRange = 1...256
+    /// Longest profile or variant name: the results folder adds a 16-character timestamp, frame
+    /// traces add the variant and ids, and file names stop at 255 bytes.
+    static let maxNameLength = 100
 
     // MARK: Errors
 

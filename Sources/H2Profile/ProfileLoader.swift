@@ -11,6 +11,7 @@ public enum ProfileLoader {
 
     /// Loads the profile at `path` (see `parse(yaml:file:overrides:)`).
     public static func load(path: String, overrides: [String] = []) throws(ProfileError) -> LoadedProfile {
+        try checkFile(path)
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -77,8 +78,25 @@ public enum ProfileLoader {
         }
     }
 
-    /// The YAML document as a `ProfileNode`, turning Yams errors into `ProfileError`s.
+    /// A profile path must be a regular file of at most ``YAMLBudget/maxBytes``: checked before
+    /// reading, so that a directory or a 50 MB file is refused without reading it.
+    static func checkFile(_ path: String) throws(ProfileError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }  // reading says it is missing
+        if isDirectory.boolValue {
+            throw ProfileError(file: path, line: nil, field: "", message: "is a directory; give a profile file such as `profiles/quick.yaml`")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > YAMLBudget.maxBytes {
+            throw ProfileError(file: path, line: nil, field: "",
+                               message: "the file is \(size) bytes; a profile may be at most \(YAMLBudget.maxBytes / 1024) KiB — is this the right file?")
+        }
+    }
+
+    /// The YAML document as a `ProfileNode`, turning Yams errors into `ProfileError`s. The text
+    /// is first held to ``YAMLBudget`` (size, nesting, alias expansion).
     static func compose(yaml: String, file: String, requireMapping: Bool = true) throws(ProfileError) -> ProfileNode {
+        try YAMLBudget.check(yaml, file: file)
         let node: Yams.Node?
         do {
             node = try Yams.compose(yaml: yaml)

@@ -71,6 +71,7 @@ struct ProfileOverride: Sendable {
         self.steps = steps
         let origin = ProfileNode.Origin.override(text)
         do {
+            try YAMLBudget.check(valueText, file: file)
             if let node = try Yams.compose(yaml: valueText) {
                 value = try ProfileNode(yams: node, origin: { _ in origin }, keyError: { _, message in fail(path, message) })
             } else {

@@ -69,7 +69,7 @@ public struct RunPipeline {
         print(directory.path)
         if control.isInterrupted { return ExitStatus.interrupted }
         if GateStep.runCouldNotBeDone(result) {
-            Terminal.error("no stream could be started: the target was unreachable (see connection errors in \(directory.reportFilePath))")
+            Terminal.error("no stream could be started (see the connection errors in \(directory.reportFilePath))")
         }
         return GateStep.exitStatus(result, gate)
     }

@@ -7,64 +7,12 @@ import Testing
 @testable import H2Profile
 @testable import H2Driver
 
-/// A peer that speaks just enough HTTP/2 to let streams open (it sends an empty SETTINGS
-/// frame) and then answers nothing — not even PING. Runs on its own thread, bounded by a
-/// deadline, and stops when the test closes it.
-private final class SilentPeer: @unchecked Sendable {
-    // @unchecked Sendable: `listener` is read-only after init; the serving thread owns every
-    // accepted socket; `stop` only closes the listener's stop pipe.
-    let port: UInt16
-    private var listener: TCPSocket
-    private var thread: WorkerThread<Int>?
-    private var stopPipe: [Int32] = [-1, -1]
-
-    init() throws {
-        (listener, port) = try TCPSocket.listen(host: "127.0.0.1", port: 0)
-        _ = pipe(&stopPipe)
-        let listenFD = listener.fd
-        let stopFD = stopPipe[0]
-        thread = WorkerThread.spawn(name: "silent-peer") {
-            var accepted: [Int32] = []
-            let deadline = MonotonicClock.now() + 30_000_000_000
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            serve: while MonotonicClock.now() < deadline {
-                var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
-                           pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0)]
-                fds += accepted.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-                guard poll(&fds, nfds_t(fds.count), 1_000) >= 0 else { break }
-                if fds[1].revents != 0 { break serve }
-                if fds[0].revents != 0, let sock = try? TCPSocket(fd: listenFD).accept() {
-                    accepted.append(sock.fd)
-                    let settings: [UInt8] = [0, 0, 0, 4, 0, 0, 0, 0, 0]   // empty SETTINGS
-                    _ = settings.withUnsafeBytes { send(sock.fd, $0.baseAddress, 9, Int32(MSG_NOSIGNAL)) }
-                }
-                for p in fds.dropFirst(2) where p.revents != 0 {
-                    _ = buffer.withUnsafeMutableBytes { read(p.fd, $0.baseAddress, $0.count) }   // discard
-                }
-            }
-            for fd in accepted { close(fd) }
-            return accepted.count
-        }
-    }
-
-    /// Stops the serving thread; returns how many connections it accepted.
-    func stop() -> Int {
-        var one: UInt8 = 1
-        _ = write(stopPipe[1], &one, 1)
-        let n = thread?.join() ?? 0
-        listener.close()
-        close(stopPipe[0])
-        close(stopPipe[1])
-        return n
-    }
-}
-
 /// Keepalive PINGs on the wire: an unanswered PING closes the connection after its timeout,
 /// answered PINGs keep it.
 @Suite(.serialized, .tags(.timing))
 struct KeepaliveTimingTests {
     @Test func anUnansweredPingClosesTheConnectionAndItsStreamsEndConnectionLost() throws {
-        let peer = try SilentPeer()
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings)   // streams open, nothing is ever answered
         var options = Driver.Options(
             threads: 1, connections: 1, streamsPerConnection: 4,
             plans: [PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: .kibibytes(1))), stamped: false)], weights: [1],

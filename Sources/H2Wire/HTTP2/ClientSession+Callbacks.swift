@@ -11,6 +11,8 @@ extension ClientSession {
         nghttp2_session_callbacks_set_on_header_callback(callbacks, clientOnHeader)
         nghttp2_session_callbacks_set_on_frame_send_callback(callbacks, clientOnFrameSend)
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, clientOnStreamClose)
+        nghttp2_session_callbacks_set_error_callback2(callbacks, clientOnError)
+        nghttp2_session_callbacks_set_on_invalid_frame_recv_callback(callbacks, clientOnInvalidFrame)
     }
 }
 
@@ -50,6 +52,21 @@ private func clientOnFrameSend(_ session: OpaquePointer?, _ frame: UnsafePointer
 private func clientOnStreamClose(_ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32,
                                  _ userData: UnsafeMutableRawPointer?) -> Int32 {
     owner(userData).handleStreamClosed(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode))
+    return 0
+}
+
+private func clientOnError(_ session: OpaquePointer?, _ libraryCode: Int32, _ message: UnsafePointer<CChar>?,
+                           _ length: Int, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    guard let message else { return 0 }
+    let text = String(decoding: UnsafeRawBufferPointer(start: message, count: length), as: UTF8.self)
+    owner(userData).delegate.sessionError(text)
+    return 0
+}
+
+private func clientOnInvalidFrame(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ libraryCode: Int32,
+                                  _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    let type = frame.map { HTTP2Names.frameType($0.pointee.hd.type) } ?? "frame"
+    owner(userData).delegate.sessionError("\(type): \(String(cString: nghttp2_strerror(libraryCode)))")
     return 0
 }
 

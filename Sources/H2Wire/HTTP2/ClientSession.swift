@@ -215,6 +215,11 @@ public final class ClientSession {
         var event = FrameEvent(.sent, frame)
         if reportsWindows { addWindows(&event) }
         delegate.frame(event)
+        if event.type == FrameEvent.Kind.goaway, frame.pointee.goaway.opaque_data_len > 0 {
+            // nghttp2 writes the rule the peer broke into its GOAWAY's debug data ("DATA: stream in idle").
+            let debug = UnsafeRawBufferPointer(start: frame.pointee.goaway.opaque_data, count: frame.pointee.goaway.opaque_data_len)
+            delegate.sessionError(String(decoding: debug, as: UTF8.self))
+        }
     }
 
     /// Fills the event's receive windows (two nghttp2 lookups; only for frame traces).

@@ -23,4 +23,13 @@ public protocol ClientSessionDelegate: AnyObject {
     func goawayReceived(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debug: UnsafeRawBufferPointer)
     /// Every frame sent or received, once complete.
     func frame(_ event: FrameEvent)
+    /// nghttp2 found the peer breaking HTTP/2 (or another library error) and says why, e.g.
+    /// "WINDOW_UPDATE: window size overflow"; the stream reset or GOAWAY it answers with
+    /// follows. The text is nghttp2's own and may change between its versions.
+    func sessionError(_ message: String)
+}
+
+extension ClientSessionDelegate {
+    /// Default: the message is not kept.
+    public func sessionError(_ message: String) {}
 }

@@ -1,0 +1,117 @@
+import H2Loop
+import H2Results
+import H2Wire
+import Testing
+@testable import H2Driver
+@testable import H2Profile
+
+/// Servers that break HTTP/2 or never speak it: each gives a documented outcome and a
+/// connection error that names the root cause (not the socket error that followed), with no
+/// crash and no hang past the cell.
+@Suite(.serialized)
+struct HostilePeerTests {
+    static let oneKiB = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: .kibibytes(1))), stamped: false)
+
+    /// One connection of four streams against `peer` for `duration`.
+    static func run(_ peer: ScriptedPeer, duration: UInt64 = 800_000_000, connectTimeout: UInt64 = 5_000_000_000) -> CellMeasurements {
+        var options = Driver.Options(
+            threads: 1, connections: 1, streamsPerConnection: 4, plans: [oneKiB], weights: [1],
+            settings: HTTP2Settings(), warmupNanoseconds: 0, durationNanoseconds: duration, seed: 3)
+        options.connectTimeout = connectTimeout
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: peer.port), control: RunControl())
+        _ = peer.stop()
+        return result.measurements
+    }
+
+    static let http1Answer = Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
+
+    @Test("a server that answers HTTP/1.1 and hangs up is named, with what it sent")
+    func http1() throws {
+        let peer = try ScriptedPeer(greeting: Self.http1Answer, closeAfterGreeting: true)
+        let m = Self.run(peer)
+        #expect(m.streamsStarted == 0)
+        let error = try #require(m.connectionErrors.first)
+        #expect(error.contains("the server did not answer with an HTTP/2 SETTINGS frame (got `HTTP/1.1 400 Bad Request··Content-Length: 0"), "\(error)")
+        #expect(m.connectionErrors.allSatisfy { !$0.contains("reset by peer") }, "\(m.connectionErrors)")
+    }
+
+    @Test("a server that answers HTTP/1.1 and keeps the connection open is named at connectTimeout")
+    func http1KeptOpen() throws {
+        let peer = try ScriptedPeer(greeting: Self.http1Answer)
+        let m = Self.run(peer, duration: 2_000_000_000, connectTimeout: 300_000_000)
+        let error = try #require(m.connectionErrors.first)
+        #expect(error.contains("the server did not answer with an HTTP/2 SETTINGS frame (got `HTTP/1.1 400 Bad Request"), "\(error)")
+    }
+
+    @Test("a server that sends garbage is named, with the bytes shown as text")
+    func garbage() throws {
+        let peer = try ScriptedPeer(greeting: [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03] + Array(repeating: 0x41, count: 60),
+                                    closeAfterGreeting: true)
+        let m = Self.run(peer)
+        let error = try #require(m.connectionErrors.first)
+        #expect(error.contains("the server did not answer with an HTTP/2 SETTINGS frame (got `"), "\(error)")
+        #expect(error.contains("AAAA`…)"), "48 bytes at most, then an ellipsis: \(error)")
+    }
+
+    @Test("a server that accepts and never sends SETTINGS: connected, no SETTINGS within connectTimeout")
+    func noSettings() throws {
+        let peer = try ScriptedPeer(greeting: [])
+        let m = Self.run(peer, duration: 2_000_000_000, connectTimeout: 300_000_000)
+        #expect(m.streamsStarted == 0)
+        let error = try #require(m.connectionErrors.first)
+        #expect(error.contains("connected, but the server sent no HTTP/2 SETTINGS frame within 300 ms of the connect (client.connectTimeout)"), "\(error)")
+    }
+
+    /// The connection-level violations: the client sends GOAWAY with the code the rule
+    /// demands, its streams end `connectionLost` with the rule, and so does the connection error.
+    /// A frame that breaks a connection-level rule, and the GOAWAY code RFC 9113 asks for.
+    enum Violation: String, CaseIterable, CustomTestStringConvertible {
+        case windowOverflow = "WINDOW_UPDATE overflowing the connection window"
+        case dataOnIdleStream = "DATA on a stream never opened"
+        case oversizeFrame = "a frame larger than the client's SETTINGS_MAX_FRAME_SIZE"
+
+        var testDescription: String { rawValue }
+
+        var frame: [UInt8] {
+            switch self {
+            case .windowOverflow: ScriptedPeer.frame(type: 8, stream: 0, payload: ScriptedPeer.be32(0x7fff_ffff))
+            case .dataOnIdleStream: ScriptedPeer.frame(type: 0, stream: 99, payload: [0x78])
+            case .oversizeFrame: ScriptedPeer.frame(type: 0, stream: 1, payload: Array(repeating: 0, count: 20_000))
+            }
+        }
+
+        var code: String {
+            switch self {
+            case .windowOverflow: "FLOW_CONTROL_ERROR"
+            case .dataOnIdleStream: "PROTOCOL_ERROR"
+            case .oversizeFrame: "FRAME_SIZE_ERROR"
+            }
+        }
+    }
+
+    @Test("connection-level violations end the streams connectionLost with the rule and the GOAWAY code", arguments: Violation.allCases)
+    func connectionViolation(_ violation: Violation) throws {
+        let (name, code) = (violation.rawValue, violation.code)
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: violation.frame)
+        let m = Self.run(peer)
+        #expect(m.outcomes.reset == 0, "\(name): no stream may read as reset by the server: \(m.failures.map(\.detail))")
+        #expect(m.outcomes.connectionLost >= 1, "\(name)")
+        let detail = try #require(m.failures.first?.detail)
+        #expect(detail.hasPrefix("the server broke HTTP/2 ("), "\(name): \(detail)")
+        #expect(detail.contains("the client ended the connection with GOAWAY(\(code))"), "\(name): \(detail)")
+        let error = try #require(m.connectionErrors.first, "\(name)")
+        #expect(error.contains("the server broke HTTP/2 (") && error.contains("GOAWAY(\(code))"), "\(name): \(error)")
+    }
+
+    @Test("an invalid header on one stream: the client resets that stream, and says the server broke HTTP/2 on it")
+    func streamLevelViolation() throws {
+        // HEADERS on stream 1: `:status: 200` (static index 8), then a literal `Foo: x` (upper case: invalid in HTTP/2).
+        let block: [UInt8] = [0x88, 0x00, 0x03] + Array("Foo".utf8) + [0x01] + Array("x".utf8)
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings,
+                                    afterRequest: ScriptedPeer.frame(type: 1, flags: 0x4, stream: 1, payload: block))
+        let m = Self.run(peer)
+        let reset = try #require(m.failures.first { $0.outcome == .reset }, "\(m.failures.map(\.detail))")
+        #expect(reset.detail.hasPrefix("the client reset the stream with PROTOCOL_ERROR: the server broke HTTP/2 on it ("), "\(reset.detail)")
+        #expect(reset.errorCode == .protocolError)
+    }
+}
