@@ -116,7 +116,8 @@ extension ClientConnection: EventHandler {
         do {
             try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         } catch {
-            fail(reason: "HTTP/2 protocol error: \(error)")
+            // nghttp2 refuses to go on with this peer (a flood, too many CONTINUATION frames, …).
+            fail(reason: "the server broke HTTP/2 (\(error)); the client ended the connection")
             return false
         }
         if state != .open { return false }

@@ -114,4 +114,71 @@ struct HostilePeerTests {
         #expect(reset.detail.hasPrefix("the client reset the stream with PROTOCOL_ERROR: the server broke HTTP/2 on it ("), "\(reset.detail)")
         #expect(reset.errorCode == .protocolError)
     }
+
+    // MARK: Floods and stalls: no crash, no hang past the cell, bounded memory
+
+    @Test("10,000 PINGs and 10,000 SETTINGS in one burst: nghttp2's flood guard ends the connection, and the reason says so")
+    func pingAndSettingsFlood() throws {
+        var flood: [UInt8] = []
+        for i in 0..<10_000 {
+            flood += ScriptedPeer.frame(type: 6, stream: 0, payload: ScriptedPeer.be32(UInt32(i)) + [0, 0, 0, 0])
+            flood += ScriptedPeer.emptySettings
+        }
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: flood)
+        let m = Self.run(peer)
+        #expect(m.outcomes.connectionLost >= 4 && m.outcomes.failed == m.outcomes.connectionLost, "\(m.outcomes)")
+        let detail = try #require(m.failures.first?.detail)
+        #expect(detail.hasPrefix("the server broke HTTP/2 (") && detail.contains("Flooding was detected"), "\(detail)")
+        #expect(m.connectionErrors.allSatisfy { $0.contains("Flooding was detected") }, "\(m.connectionErrors)")
+    }
+
+    @Test("a GOAWAY with 16 KiB of debug data ends the refused streams `goaway` and keeps no more than a line of it")
+    func hugeGoawayDebug() throws {
+        let debug = Array(repeating: UInt8(ascii: "d"), count: 16_000)
+        let goaway = ScriptedPeer.frame(type: 7, stream: 0, payload: ScriptedPeer.be32(0) + ScriptedPeer.be32(0) + debug)
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: goaway)
+        let m = Self.run(peer)
+        #expect(m.outcomes.goaway >= 4, "\(m.outcomes)")
+        #expect(m.failures.allSatisfy { $0.detail.utf8.count < 500 }, "\(m.failures.map(\.detail.utf8.count))")
+    }
+
+    @Test("a header block spread over 10,000 CONTINUATION frames ends the connection with the reason, without growing memory")
+    func continuationFlood() throws {
+        // HEADERS (`:status: 200`, no END_HEADERS), then 10,000 CONTINUATION frames of one
+        // `x-a: b` header each, the last one with END_HEADERS.
+        var frames = ScriptedPeer.frame(type: 1, stream: 1, payload: [0x88])
+        let header: [UInt8] = [0x00, 0x03] + Array("x-a".utf8) + [0x01] + Array("b".utf8)
+        for i in 0..<10_000 {
+            frames += ScriptedPeer.frame(type: 9, flags: i == 9_999 ? 0x4 : 0, stream: 1, payload: header)
+        }
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: frames)
+        _ = ProcessUsage.resetPeakRSS()   // the peak from here on (VmHWM restarts at VmRSS)
+        let baseline = ProcessUsage.current().peakRSSBytes
+        let m = Self.run(peer)
+        let grown = ProcessUsage.current().peakRSSBytes &- baseline
+        #expect(grown < 64 << 20, "peak RSS grew by \(grown) bytes")
+        #expect(m.outcomes.connectionLost >= 4 && m.outcomes.failed == m.outcomes.connectionLost, "\(m.outcomes)")
+        let detail = try #require(m.failures.first?.detail)
+        #expect(detail.hasPrefix("the server broke HTTP/2 (") && detail.contains("CONTINUATION"), "\(detail)")
+    }
+
+    @Test("a server that grants huge windows and then stops reading: the client's writes back up and the cell still ends on time")
+    func serverStopsReading() throws {
+        // SETTINGS_INITIAL_WINDOW_SIZE = 2^31-1 and the connection window raised to the same,
+        // so nothing but the socket holds the 4 MiB request bodies back.
+        let settings = ScriptedPeer.frame(type: 4, stream: 0, payload: [0x00, 0x04] + ScriptedPeer.be32(0x7fff_ffff))
+        let window = ScriptedPeer.frame(type: 8, stream: 0, payload: ScriptedPeer.be32(0x7fff_ffff - 65_535))
+        let peer = try ScriptedPeer(greeting: settings + window, readsNothing: true)
+        var options = Driver.Options(
+            threads: 1, connections: 1, streamsPerConnection: 4,
+            plans: [PlanBuilder.plan(for: .grpcUnary(UnarySpec(requestSize: .mebibytes(4), responseSize: .kibibytes(1))), stamped: false)],
+            weights: [1], settings: HTTP2Settings(), warmupNanoseconds: 0, durationNanoseconds: 800_000_000, seed: 3)
+        options.connectTimeout = 5_000_000_000
+        let started = MonotonicClock.now()
+        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: peer.port), control: RunControl())
+        let elapsed = MonotonicClock.now() - started
+        _ = peer.stop()
+        #expect(result.measurements.outcomes.unfinished == 4, "\(result.measurements.outcomes)")
+        #expect(elapsed < 10_000_000_000, "a blocked write must not hold the cell: \(elapsed) ns")
+    }
 }

@@ -6,7 +6,8 @@ import H2Loop
 /// client's first HEADERS frame has arrived on a connection writes `afterRequest` there (a
 /// window overflow, DATA on an idle stream, an oversize frame…). Everything else it reads is
 /// discarded. It never answers PING or SETTINGS. With `closeAfterGreeting` it closes each
-/// connection right after the greeting.
+/// connection right after the greeting; with `readsNothing` it never reads a byte (the
+/// client's writes back up once the socket buffers are full).
 ///
 /// Runs on its own thread, bounded by a 30 s deadline, until ``stop()``.
 final class ScriptedPeer: @unchecked Sendable {
@@ -31,7 +32,7 @@ final class ScriptedPeer: @unchecked Sendable {
     /// An empty SETTINGS frame: what a server must send first.
     static let emptySettings = frame(type: 4, stream: 0)
 
-    init(greeting: [UInt8], afterRequest: [UInt8] = [], closeAfterGreeting: Bool = false) throws {
+    init(greeting: [UInt8], afterRequest: [UInt8] = [], closeAfterGreeting: Bool = false, readsNothing: Bool = false) throws {
         (listener, port) = try TCPSocket.listen(host: "127.0.0.1", port: 0)
         _ = pipe(&stopPipe)
         let listenFD = listener.fd
@@ -44,7 +45,7 @@ final class ScriptedPeer: @unchecked Sendable {
             serve: while MonotonicClock.now() < deadline {
                 var fds = [pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0)]
-                fds += connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+                fds += connections.map { pollfd(fd: $0.fd, events: readsNothing ? 0 : Int16(POLLIN), revents: 0) }
                 guard poll(&fds, nfds_t(fds.count), 1_000) >= 0 else { break }
                 if fds[1].revents != 0 { break serve }
                 if fds[0].revents != 0, let sock = try? TCPSocket(fd: listenFD).accept() {
