@@ -12,3 +12,6 @@ interop/grpcgo/build.sh >/dev/null   # the grpc-go interop server the interop te
 # The import check makes an undeclared import (a back-edge in the module graph) a build error.
 swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build --no-parallel
+# The 2-minute soak: 1,000 churning paced streams against the embedded target; a false
+# truncated/integrity verdict or growing file descriptors fail it (exit 2). BENCHMARKS.md has the 1-hour run.
+.build/debug/h2stress bench --scenarios soak --duration 2m

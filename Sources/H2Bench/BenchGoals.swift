@@ -14,6 +14,8 @@ public struct BenchGoals: Sendable, Codable, Equatable {
     public var measurementOverhead = 0.05
     /// Idle wakePoll p50, at most (µs).
     public var idleWakeP50Microseconds = 20.0
+    /// Soak: RSS at the end ÷ RSS once settled − 1, at most.
+    public var soakRSSDrift = 0.05
 
     public init() {}
 
@@ -26,5 +28,6 @@ public struct BenchGoals: Sendable, Codable, Equatable {
         manyStreamsRSSBytes = try c.decodeIfPresent(Int.self, forKey: .manyStreamsRSSBytes) ?? d.manyStreamsRSSBytes
         measurementOverhead = try c.decodeIfPresent(Double.self, forKey: .measurementOverhead) ?? d.measurementOverhead
         idleWakeP50Microseconds = try c.decodeIfPresent(Double.self, forKey: .idleWakeP50Microseconds) ?? d.idleWakeP50Microseconds
+        soakRSSDrift = try c.decodeIfPresent(Double.self, forKey: .soakRSSDrift) ?? d.soakRSSDrift
     }
 }

@@ -11,6 +11,8 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
     case overhead
     /// Idle wake latency: 64 paced streams (100 B every 10 ms), `wakePoll` p50/p99 (`idle-wake`).
     case idleWake
+    /// 1,000 churning paced streams for `--duration`: RSS drift, open files, false verdicts (`soak`).
+    case soak
 
     /// Parses `64k`, `1m`, `10k-streams` or a size (`256KiB`); nil when unknown.
     public init?(_ text: String) {
@@ -18,6 +20,7 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
         case "10k-streams", "10k": self = .manyStreams
         case "overhead": self = .overhead
         case "idle-wake": self = .idleWake
+        case "soak": self = .soak
         case "64k": self = .download(bodyBytes: 65_536)
         case "1m": self = .download(bodyBytes: 1 << 20)
         default:
@@ -32,6 +35,7 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
         case .manyStreams: "10k streams"
         case .overhead: "overhead"
         case .idleWake: "idle wake"
+        case .soak: "soak"
         }
     }
 }

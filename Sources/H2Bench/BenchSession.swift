@@ -33,6 +33,8 @@ final class BenchSession {
     var sideBySideRatios: [(scenario: String, ratios: [Double])] = []
     /// Idle-wake scenario: wakePoll p50 and p99 in µs.
     var idleWakeCheck: (p50: Double, p99: Double, dispatchP50: Double)?
+    /// Soak scenario: RSS and descriptor samples, false verdicts.
+    var soakCheck: SoakCheck?
     let startedAt = Date()
 
     /// Streams and connections of the 10k scenario.
@@ -116,6 +118,11 @@ final class BenchSession {
             let row = try driverIdleWake(scenario: scenario)
             runs.append(row)
             rows.append(row)
+        case .soak:
+            Terminal.note("\(scenario): \(Self.soakConnections) connections × \(Self.soakStreamsPerConnection) churning paced streams for \(options.duration) …")
+            let row = try driverSoak(scenario: scenario)
+            runs.append(row)
+            rows.append(row)
         case .manyStreams:
             Terminal.note("\(scenario): h2stress, \(Self.manyConnections) connections × \(Self.manyStreamsPerConnection) streams …")
             let row = try driverManyStreams(scenario: scenario)
@@ -136,7 +143,7 @@ final class BenchSession {
         }
     }
 
-    private func startTarget() throws(BenchError) -> ServeProcess {
+    func startTarget() throws(BenchError) -> ServeProcess {
         try ServeProcess.start(executable: executable, threads: options.serverThreads, maxFrameSize: maxFrameSize,
                                maxConcurrentStreams: 1000, lifetime: serverLifetime)
     }
@@ -398,6 +405,6 @@ final class BenchSession {
         return row
     }
 
-    private static func rate(_ count: Double, _ seconds: Double) -> Double { seconds > 0 ? count / seconds : 0 }
+    static func rate(_ count: Double, _ seconds: Double) -> Double { seconds > 0 ? count / seconds : 0 }
     static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1e6) }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import H2Bench
+@testable import H2Bench
 import H2Profile
 import Testing
 
@@ -39,5 +39,24 @@ struct BenchOptionsTests {
         #expect(throws: BenchError.self) { try options.validate() }
         #expect(throws: BenchError.self) { try BenchOptions.scenarios("64k,warp") }
         #expect(try BenchOptions.scenarios("64k, 10k-streams") == [.download(bodyBytes: 65_536), .manyStreams])
+        #expect(try BenchOptions.scenarios("soak") == [.soak])
+    }
+}
+
+/// The soak's verdict from its samples: drift against the settled point, descriptors after it.
+struct SoakCheckTests {
+    typealias Sample = H2Bench.BenchSession.SoakSample
+
+    @Test("drift is end ÷ settled − 1, and the descriptor range starts at the settled point")
+    func driftAndFiles() throws {
+        let samples = (0..<30).map { Sample(second: $0, rssBytes: $0 < 10 ? 10_000_000 + $0 * 1_000_000 : 40_000_000 + ($0 - 10) * 100_000,
+                                            openFiles: $0 < 10 ? 5 + $0 : 20) }
+        let check = H2Bench.BenchSession.SoakCheck(samples: samples, settledSecond: 10, streamsCompleted: 1, falseVerdicts: 0, failed: 0)
+        let drift = try #require(check.rssDrift)
+        #expect(abs(drift - (41_900_000.0 / 40_000_000.0 - 1)) < 1e-9)
+        #expect(check.openFilesRange! == (20, 20), "the ramp before settling does not count")
+        let growing = H2Bench.BenchSession.SoakCheck(samples: samples.map { Sample(second: $0.second, rssBytes: $0.rssBytes, openFiles: $0.second * 3) },
+                                                     settledSecond: 10, streamsCompleted: 1, falseVerdicts: 0, failed: 0)
+        #expect(growing.openFilesRange! == (30, 87))
     }
 }
