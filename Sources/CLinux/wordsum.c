@@ -6,7 +6,13 @@
 #include "CLinux.h"
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__linux__)
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+// Sanitizer builds (scripts/sanitize.sh) keep the baseline only: the ifunc resolver runs while
+// the dynamic loader relocates the binary, before the sanitizer runtime is up, and its
+// instrumented prologue crashes there.
+#if defined(__x86_64__) && defined(__linux__) && !__has_feature(thread_sanitizer) && !__has_feature(address_sanitizer)
 __attribute__((target_clones("avx2", "default")))
 #endif
 uint64_t CLinux_sum_le64(const void *bytes, size_t words) {
