@@ -4,11 +4,11 @@ import Synchronization
 /// Cross-thread run control: Ctrl-C sets ``isInterrupted`` and wakes every loop that is
 /// attached, so each stops at its next iteration and hands back what it measured.
 ///
-/// Threading: `Sendable`; the waker list is behind a `Mutex` (touched only when a worker starts
+/// Threading: `Sendable`; the waker list is behind a lock (touched only when a worker starts
 /// or stops, never on the hot path), the flag is atomic.
 public final class RunControl: Sendable {
     private let interrupted = Atomic<Bool>(false)
-    private let wakers = Mutex<[ObjectIdentifier: LoopWaker]>([:])
+    private let wakers = ConditionLock<[ObjectIdentifier: LoopWaker]>([:])
 
     public init() {}
 

@@ -6,16 +6,20 @@ import Glibc
 /// ``ChildProcess`` keeps what its monitor thread learns (output, peak RSS, the reaped status)
 /// in one: the monitor ``update(_:)``s it, callers ``wait(until:_:)`` for a line or the exit.
 ///
+/// Also the project's plain lock (``withLock(_:)``) wherever threads share a value: it is a pthread
+/// mutex, which ThreadSanitizer understands; `Synchronization.Mutex` on Linux is a futex that
+/// the uninstrumented standard library drives, so TSan reports its critical sections as races.
+///
 /// Threading: `@unchecked Sendable` because `value` is only read or written with the pthread
 /// mutex held (every accessor locks), and `Value` is `Sendable`, so what leaves the lock may
 /// cross threads.
-final class ConditionLock<Value: Sendable>: @unchecked Sendable {
+package final class ConditionLock<Value: Sendable>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var value: Value
 
     /// A lock holding `value`.
-    init(_ value: Value) {
+    package init(_ value: Value) {
         self.value = value
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
@@ -33,7 +37,7 @@ final class ConditionLock<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Runs `body` with the value, the mutex held. Waiters are not woken.
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
+    package func withLock<R>(_ body: (inout Value) -> R) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return body(&value)

@@ -9,11 +9,11 @@ import H2Driver
 /// Prints the live progress line (`cell 2/8 window-1m/t2 · 3.1s/5.0s · 12,345 streams · 1,234.5 MB/s`)
 /// to stderr four times a second while cells run (a Dispatch timer; off the hot path).
 ///
-/// Threading: `Sendable`; the current cell's state sits behind a `Mutex` written at cell start,
+/// Threading: `Sendable`; the current cell's state sits behind a lock (`ConditionLock`, a pthread mutex) written at cell start,
 /// the worker counters it reads are atomics.
 public final class ProgressPrinter: @unchecked Sendable {
     // @unchecked Sendable: `timer` is set once in init and Dispatch sources are thread-safe;
-    // everything else is behind the Mutex or atomic.
+    // everything else is behind the lock or atomic.
     private struct CellState: Sendable {
         var number: Int
         var count: Int
@@ -27,7 +27,7 @@ public final class ProgressPrinter: @unchecked Sendable {
         var rate = 0.0
     }
 
-    private let state = Mutex<CellState?>(nil)
+    private let state = ConditionLock<CellState?>(nil)
     private let timer: DispatchSourceTimer?
 
     /// Starts printing when `enabled` (stderr is a terminal and `--quiet` was not given).

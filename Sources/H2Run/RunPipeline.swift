@@ -106,7 +106,7 @@ public struct RunPipeline {
                 Terminal.error("could not write results: \(error)")
             }
         }
-        let frames = Mutex(FrameTraceWriter(directory: directory))
+        let frames = ConditionLock(FrameTraceWriter(directory: directory))
         hooks.framesCaptured = { cellID, dumps, leftOut in
             frames.withLock { writer in
                 do {
