@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds and runs a libFuzzer target from Fuzz/<Target>/main.swift:
+#   scripts/fuzz.sh ProfileLoader [seconds] [extra libFuzzer flags…]
+# The package's modules are compiled with coverage instrumentation (-sanitize=fuzzer) and
+# AddressSanitizer into .build-fuzz/, then linked with the target's LLVMFuzzerTestOneInput.
+# The corpus starts from Fuzz/<Target>/corpus (committed seeds) and grows in
+# .build-fuzz/corpus-<Target>; crashes are written to .build-fuzz/crash-<Target>-*.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+target="${1:?usage: scripts/fuzz.sh <Target> [seconds] [libFuzzer flags…]}"
+seconds="${2:-30}"
+shift $(( $# >= 2 ? 2 : 1 ))
+case "$target" in
+    ProfileLoader) modules=(H2Profile H2Wire H2Loop CLinux Yams CYaml) ;;
+    *) echo "fuzz.sh: unknown target $target (ProfileLoader)" >&2; exit 64 ;;
+esac
+
+scratch=.build-fuzz
+flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address)
+swift build --scratch-path "$scratch" --target "${modules[0]}" "${flags[@]}" >&2
+objects=()
+for m in "${modules[@]}"; do objects+=($(find "$scratch/debug/$m.build/" -name "*.o")); done
+binary="$scratch/fuzz-$target"
+maps=()
+for map in "$scratch"/debug/CLinux.build/module.modulemap "$scratch"/checkouts/Yams/Sources/CYaml/include/module.modulemap \
+           Sources/CNghttp2/module.modulemap; do
+    maps+=(-Xcc "-fmodule-map-file=$map")
+done
+swiftc -sanitize=fuzzer,address -parse-as-library -I "$scratch/debug/Modules" "${maps[@]}" \
+    "Fuzz/$target/main.swift" "${objects[@]}" -lnghttp2 -lssl -lcrypto -o "$binary"
+corpus="$scratch/corpus-$target"
+mkdir -p "$corpus"
+ASAN_OPTIONS="detect_leaks=0 ${ASAN_OPTIONS:-}" "$binary" "$corpus" "Fuzz/$target/corpus" \
+    -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 -artifact_prefix="$scratch/crash-$target-" "$@"
