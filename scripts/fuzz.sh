@@ -13,7 +13,8 @@ seconds="${2:-30}"
 shift $(( $# >= 2 ? 2 : 1 ))
 case "$target" in
     ProfileLoader) modules=(H2Profile H2Wire H2Loop CLinux Yams CYaml) ;;
-    *) echo "fuzz.sh: unknown target $target (ProfileLoader)" >&2; exit 64 ;;
+    GRPCReader|FaultHeader) modules=(H2Wire CLinux) ;;
+    *) echo "fuzz.sh: unknown target $target (ProfileLoader, GRPCReader, FaultHeader)" >&2; exit 64 ;;
 esac
 
 scratch=.build-fuzz

@@ -15,5 +15,8 @@ swift test --skip-build --no-parallel
 # The 2-minute soak: 1,000 churning paced streams against the embedded target; a false
 # truncated/integrity verdict or growing file descriptors fail it (exit 2). BENCHMARKS.md has the 1-hour run.
 .build/debug/h2stress bench --scenarios soak --duration 2m
-# 30 s of libFuzzer on the profile loader (Fuzz/ProfileLoader): a crash, a hang or 1 GB of memory fails it.
+# libFuzzer on the parsers that read what users and servers send (Fuzz/): a crash, a hang or
+# 1 GB of memory fails the run.
 scripts/fuzz.sh ProfileLoader 30
+scripts/fuzz.sh GRPCReader 20
+scripts/fuzz.sh FaultHeader 10

@@ -125,6 +125,8 @@ struct ForeignEncodingTests {
         ([0x0B, 0x0C], .unsupportedWireType(3, field: 1, at: 1)),                                  // a group
         ([0x00, 0x00], .fieldNumberZero(at: 1)),
         ([0x78, 0x01, 0x81, 0x01, 0x01, 0x02], .fieldPastEnd(field: 16, at: 2)),                    // fixed64 past the end
+        ([0x0A, 0x02, 0x92, 0x80, 0x01, 0x01, 0x00], .fieldPastEnd(field: 1, at: 2)),              // a tag running past the payload (fuzzer find: trapped)
+        ([0x0A, 0x02, 0x12, 0x80, 0x01, 0x00], .fieldPastEnd(field: 2, at: 2)),                    // a length running past the payload
     ] as [([UInt8], PayloadBodyDecoder.DecodeError)])
     func brokenEncodings(_ message: [UInt8], _ expected: PayloadBodyDecoder.DecodeError) {
         for chunks in Self.splits(message.count) {

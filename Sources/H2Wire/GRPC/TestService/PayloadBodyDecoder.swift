@@ -134,6 +134,10 @@ public struct PayloadBodyDecoder {
 
     @inline(__always)
     private mutating func varintDone<Sink: PayloadBodySink>(_ value: UInt64, sink: inout Sink) {
+        // A varint (tag, length or value) that ran past the end of its enclosing message: the
+        // payload's length was a lie. (Found by Fuzz/GRPCReader: without this, `limit - offset`
+        // went negative below and converting it to UInt64 trapped — a server could crash the driver.)
+        guard offset <= limit else { error = .fieldPastEnd(field: field, at: fieldStart); return }
         switch phase {
         case .tag:
             guard value >> 3 <= UInt64(Int32.max) else { error = .malformedVarint(at: offset); return }
