@@ -14,7 +14,8 @@ shift $(( $# >= 2 ? 2 : 1 ))
 case "$target" in
     ProfileLoader) modules=(H2Profile H2Wire H2Loop CLinux Yams CYaml) ;;
     GRPCReader|FaultHeader) modules=(H2Wire CLinux) ;;
-    *) echo "fuzz.sh: unknown target $target (ProfileLoader, GRPCReader, FaultHeader)" >&2; exit 64 ;;
+    RunJSON) modules=(H2Report H2Results H2Profile H2Wire H2Loop CLinux Yams CYaml Histogram Numerics RealModule ComplexModule _NumericsShims) ;;
+    *) echo "fuzz.sh: unknown target $target (ProfileLoader, GRPCReader, FaultHeader, RunJSON)" >&2; exit 64 ;;
 esac
 
 scratch=.build-fuzz
@@ -25,7 +26,7 @@ for m in "${modules[@]}"; do objects+=($(find "$scratch/debug/$m.build/" -name "
 binary="$scratch/fuzz-$target"
 maps=()
 for map in "$scratch"/debug/CLinux.build/module.modulemap "$scratch"/checkouts/Yams/Sources/CYaml/include/module.modulemap \
-           Sources/CNghttp2/module.modulemap; do
+           "$scratch"/checkouts/swift-numerics/Sources/_NumericsShims/include/module.modulemap Sources/CNghttp2/module.modulemap; do
     maps+=(-Xcc "-fmodule-map-file=$map")
 done
 swiftc -sanitize=fuzzer,address -parse-as-library -I "$scratch/debug/Modules" "${maps[@]}" \

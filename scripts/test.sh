@@ -20,3 +20,4 @@ swift test --skip-build --no-parallel
 scripts/fuzz.sh ProfileLoader 30
 scripts/fuzz.sh GRPCReader 20
 scripts/fuzz.sh FaultHeader 10
+scripts/fuzz.sh RunJSON 15
