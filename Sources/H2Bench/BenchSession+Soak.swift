@@ -111,14 +111,7 @@ extension BenchSession {
     }
 
     /// This process's resident set (`VmRSS`), bytes.
-    static func residentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let digits = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-            return digits * 1024
-        }
-        return 0
-    }
+    static func residentBytes() -> Int { ProcessUsage.residentBytes(ofProcess: getpid()) }
 
     /// This process's open file descriptors (entries of `/proc/self/fd`).
     static func openFiles() -> Int {

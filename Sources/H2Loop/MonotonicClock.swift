@@ -46,6 +46,17 @@ public struct ProcessUsage: Sendable, Equatable {
     /// unreadable (e.g. a zombie). Sampled by the harnesses that run child processes, because
     /// `wait4`'s `ru_maxrss` can report the parent's size after a `posix_spawn`.
     public static func peakRSSBytes(ofProcess pid: Int32) -> Int {
+        statusBytes("VmHWM:", ofProcess: pid)
+    }
+
+    /// Current resident set (`VmRSS` of `/proc/<pid>/status`) of a process, in bytes; 0 when
+    /// unreadable. The soak samples its own with it.
+    public static func residentBytes(ofProcess pid: Int32) -> Int {
+        statusBytes("VmRSS:", ofProcess: pid)
+    }
+
+    /// A `kB` field of `/proc/<pid>/status` (`VmHWM:`, `VmRSS:`), in bytes; 0 when unreadable.
+    private static func statusBytes(_ field: String, ofProcess pid: Int32) -> Int {
         let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
@@ -53,8 +64,8 @@ public struct ProcessUsage: Sendable, Equatable {
         let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         guard n > 0 else { return 0 }
         let text = String(decoding: buffer[0..<n], as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return 0 }
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+              let kib = Int(line.dropFirst(field.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "") else { return 0 }
         return kib * 1024
     }
 

@@ -87,10 +87,7 @@ public enum ProfileLoader {
             throw ProfileError(file: path, line: nil, field: "", message: "is a directory; give a profile file such as `profiles/quick.yaml`")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size > YAMLBudget.maxBytes {
-            throw ProfileError(file: path, line: nil, field: "",
-                               message: "the file is \(size) bytes; a profile may be at most \(YAMLBudget.maxBytes / 1024) KiB — is this the right file?")
-        }
+        if size > YAMLBudget.maxBytes { throw YAMLBudget.oversize(bytes: size, file: path) }
     }
 
     /// The YAML document as a `ProfileNode`, turning Yams errors into `ProfileError`s. The text

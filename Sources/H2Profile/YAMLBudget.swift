@@ -29,10 +29,7 @@ enum YAMLBudget {
     /// Checks `yaml` against the three limits; `file` names it in errors.
     static func check(_ yaml: String, file: String) throws(ProfileError) {
         let bytes = yaml.utf8.count
-        guard bytes <= maxBytes else {
-            throw ProfileError(file: file, line: nil, field: "",
-                               message: "the file is \(bytes) bytes; a profile may be at most \(maxBytes / 1024) KiB — is this the right file?")
-        }
+        guard bytes <= maxBytes else { throw oversize(bytes: bytes, file: file) }
         let scan = Scan(yaml)
         if let deep = scan.deepLine {
             throw ProfileError(file: file, line: deep, field: "",
@@ -40,6 +37,12 @@ enum YAMLBudget {
         }
         guard !scan.aliases.isEmpty else { return }
         try checkExpansion(scan, file: file)
+    }
+
+    /// The error for a text or file of `bytes` bytes, over ``maxBytes``.
+    static func oversize(bytes: Int, file: String) -> ProfileError {
+        ProfileError(file: file, line: nil, field: "",
+                     message: "the file is \(bytes) bytes; a profile may be at most \(maxBytes / 1024) KiB — is this the right file?")
     }
 
     // MARK: Expansion
@@ -139,7 +142,7 @@ enum YAMLBudget {
             var indent = 0
             var dashes = 0
             var previous: Unicode.Scalar = "\n"
-            var scalars = Array(text.unicodeScalars)
+            let scalars = Array(text.unicodeScalars)
             var i = 0
             var output = String.UnicodeScalarView()
             output.reserveCapacity(scalars.count)
@@ -188,7 +191,6 @@ enum YAMLBudget {
                 previous = c
                 i += 1
             }
-            scalars.removeAll()
             placeholderText = String(output)
         }
 
