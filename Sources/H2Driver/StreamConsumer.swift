@@ -12,6 +12,12 @@ import H2Profile
 /// - `withhold`: only whole messages are credited when taken, so a message larger than the
 ///   stream window can never complete: the stream stalls until its deadline.
 ///
+/// Timeline: the consumer keeps its own schedule. A delay ends at the moment it was planned
+/// to end (`busyUntil`), not when the worker thread got round to the timer, so a driver thread
+/// that wakes late (a loaded machine, thousands of timers due at once) does not slow the
+/// modelled application down: after a late wake-up it takes every message it would have taken
+/// by then. A message is never taken before it arrived.
+///
 /// Pure logic, no clock or I/O: tested without sockets.
 /// Threading: owned by the stream's connection on its worker thread.
 /// Invariants: `creditedBytes ≤ receivedBytes`; messages are taken in arrival order, each once.
@@ -35,6 +41,10 @@ struct StreamConsumer {
     private var pendingSizes: [Int] = []
     private var pendingHead = 0
     private var completedBytes = 0
+    /// `pendingEnds.count` when ``advance(now:rng:)`` last returned: messages at and past this
+    /// index arrived since, at the `now` of the current call (every arrival is followed by
+    /// an advance in the same callback); messages before it arrived earlier.
+    private var seenCount = 0
 
     init(delay: ConsumerDelay?, policy: PendingMessageCredit) {
         self.delay = delay
@@ -69,8 +79,11 @@ struct StreamConsumer {
         var creditTarget = creditedBytes
         while true {
             if busyUntil > now { break }
-            busyUntil = 0
             if pendingHead < pendingEnds.count {
+                // Taken when the consumer became free (its planned time, however late this
+                // call), or when the message arrived if that was later.
+                let takenAt = pendingHead >= seenCount || busyUntil == 0 ? max(busyUntil, now) : busyUntil
+                busyUntil = 0
                 creditTarget = max(creditTarget, pendingEnds[pendingHead])
                 let size = pendingSizes[pendingHead]
                 pendingHead += 1
@@ -78,19 +91,22 @@ struct StreamConsumer {
                 if pendingHead > 64 && pendingHead * 2 > pendingEnds.count {
                     pendingEnds.removeFirst(pendingHead)
                     pendingSizes.removeFirst(pendingHead)
+                    seenCount = max(0, seenCount - pendingHead)
                     pendingHead = 0
                 }
                 if let delay {
                     let d = delay.sample(bytes: size, using: &rng)
                     delayTotal &+= d
-                    if d > 0 { busyUntil = now &+ d }
+                    if d > 0 { busyUntil = takenAt &+ d }
                 }
                 continue
             }
             // Waiting for a message that has not (fully) arrived.
+            busyUntil = 0
             if policy == .grant { creditTarget = max(creditTarget, receivedBytes) }
             break
         }
+        seenCount = pendingEnds.count
         let credit = creditTarget - creditedBytes
         creditedBytes = creditTarget
         return (credit, busyUntil > now ? busyUntil : nil)

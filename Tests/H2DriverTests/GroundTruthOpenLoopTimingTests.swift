@@ -68,8 +68,9 @@ struct GroundTruthOpenLoopTimingTests {
     /// The kernel's scheduler statistics say how long that was (`/proc/…/schedstat`, time the
     /// driver thread waited on a run queue), which bounds the late starts: at most
     /// 0.1 % + 2 × rate × that time. The factor 2 covers the catch-up after each wait (starts
-    /// due during the wait are started late, back to back) and delays the guest cannot see in
-    /// `schedstat` (hypervisor steal, softirq work on the driver's CPU): with factor 1 this test
+    /// due during the wait are started late, back to back) and delays `schedstat` cannot see
+    /// (softirq work on the driver's CPU; the hypervisor's steal time is added to the wait, see
+    /// ``RunQueueDelay``): with factor 1 this test
     /// failed once in about ten runs on this VM (660 late starts after a 271 ms wait). A driver
     /// that starts streams late on its own still fails it: that shows as thousands of late
     /// starts with no wait to explain them. When the driver thread never waited, the bound is
@@ -88,10 +89,13 @@ struct GroundTruthOpenLoopTimingTests {
             allowed = 0.01 * Double(open.intendedStarts)
         }
         #expect(Double(open.lateStarts) <= allowed, "late starts \(open.lateStarts), allowed \(allowed)")
-        // Little to correct when (almost) nothing is late.
+        // Little to correct when (almost) nothing is late: a start delayed by a wait for the
+        // CPU carries that wait in its corrected duration, so the bound grows with it.
         let corrected = result.measurements.streamDuration.nanoseconds(atPercentile: 99)
         let uncorrected = open.serviceTime.nanoseconds(atPercentile: 99)
-        #expect(corrected < 50 * Rig.ms && uncorrected <= corrected)
+        let correctedBound = 50 * Rig.ms + 2 * (waited ?? 0)
+        #expect(corrected < correctedBound && uncorrected <= corrected,
+                "corrected p99 \(Rig.millis(corrected)) (bound \(Rig.millis(correctedBound))), uncorrected p99 \(Rig.millis(uncorrected))")
     }
 
     /// A 200 ms server stall in the middle of the run: ~400 scheduled starts pile up behind the

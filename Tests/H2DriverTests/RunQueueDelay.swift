@@ -5,7 +5,9 @@ import Synchronization
 
 /// Watches one thread of this process (by name) and reports how long it waited on a run
 /// queue for a CPU (`/proc/self/task/<tid>/schedstat`, second field, ns) — to tell an idle
-/// machine from a contended one in timing tests.
+/// machine from a contended one in timing tests — plus the CPU time the hypervisor stole from
+/// this guest meanwhile (`/proc/stat`, `steal`, all CPUs), which the thread's own statistics
+/// cannot see.
 ///
 /// Threading: ``watch(threadName:)`` starts a sampling thread (every 20 ms, so up to the last
 /// 20 ms of the watched thread's life can be missed); ``finish()`` stops and joins it.
@@ -17,6 +19,7 @@ struct RunQueueDelay {
 
     private let flag: Flag
     private let sampler: WorkerThread<UInt64?>
+    private let stealAtStart: UInt64?
 
     /// Starts sampling the thread called `threadName` (as in `/proc/self/task/*/comm`).
     static func watch(threadName: String) -> RunQueueDelay {
@@ -32,14 +35,26 @@ struct RunQueueDelay {
                 usleep(20_000)
             }
         }
-        return RunQueueDelay(flag: flag, sampler: sampler)
+        return RunQueueDelay(flag: flag, sampler: sampler, stealAtStart: stealNanos())
     }
 
-    /// Stops sampling; the watched thread's run-queue wait in ns, nil when it was never seen
-    /// or the kernel keeps no scheduler statistics.
+    /// Stops sampling; the watched thread's run-queue wait plus the steal time since ``watch``
+    /// in ns, nil when the thread was never seen or the kernel keeps no scheduler statistics.
     func finish() -> UInt64? {
         flag.stop.store(true, ordering: .releasing)
-        return sampler.join()
+        guard let waited = sampler.join() else { return nil }
+        guard let start = stealAtStart, let end = Self.stealNanos(), end >= start else { return waited }
+        return waited + (end - start)
+    }
+
+    /// Steal time of all CPUs so far (`/proc/stat`, first line, eighth field, in USER_HZ ticks
+    /// of 10 ms), ns.
+    private static func stealNanos() -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first else { return nil }
+        let fields = line.split(separator: " ")
+        guard fields.count > 8, fields[0] == "cpu", let ticks = UInt64(fields[8]) else { return nil }
+        return ticks * 10_000_000
     }
 
     private static func find(_ name: String) -> String? {

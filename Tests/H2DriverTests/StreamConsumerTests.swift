@@ -91,13 +91,50 @@ struct StreamConsumerTests {
         #expect(step.credit == 0 && step.wakeAt == 20 * Self.ms)
         step = c.advance(now: 20 * Self.ms, rng: &rng)
         #expect(step.credit == 200 && step.wakeAt == 30 * Self.ms)
-        // A late call takes one message, and the next delay counts from now.
+        // A late call (45 ms) takes the message at its planned time (30 ms): the delay after
+        // it ended at 40 ms, so the consumer is already waiting for more.
         step = c.advance(now: 45 * Self.ms, rng: &rng)
-        #expect(step.credit == 300 && step.wakeAt == 55 * Self.ms)
-        #expect(c.taken == 3 && c.backlog == 0)
+        #expect(step.credit == 300 && step.wakeAt == nil)
+        #expect(c.taken == 3 && c.backlog == 0 && c.busyUntil == 0)
         // 1 initial wait + 3 delays after the takes.
         #expect(c.delayTotal == 40 * Self.ms)
         #expect(c.creditedBytes == 600)
+    }
+
+    @Test func aLateWakeUpTakesWhatTheScheduleWouldHaveTakenByThen() {
+        var rng = SplitMix64(seed: 1)
+        var c = StreamConsumer(delay: .fixed(.milliseconds(10)), policy: .withhold)
+        c.start(now: 0, rng: &rng)
+        for _ in 0..<5 {
+            c.received(bytes: 100)
+            c.completed(wireBytes: 100)
+        }
+        #expect(c.advance(now: 1 * Self.ms, rng: &rng).wakeAt == 10 * Self.ms)
+        // The 10 ms wake-up comes 25 ms late: the takes planned at 10, 20 and 30 ms all happen,
+        // and the next one stays on its schedule (40 ms), not 10 ms after the late call.
+        let step = c.advance(now: 35 * Self.ms, rng: &rng)
+        #expect(step.credit == 300 && step.wakeAt == 40 * Self.ms)
+        #expect(c.taken == 3 && c.backlog == 2)
+    }
+
+    @Test func aMessageIsNeverTakenBeforeItArrived() {
+        var rng = SplitMix64(seed: 1)
+        var c = StreamConsumer(delay: .fixed(.milliseconds(10)), policy: .withhold)
+        c.start(now: 0, rng: &rng)
+        #expect(c.advance(now: 1 * Self.ms, rng: &rng).wakeAt == 10 * Self.ms)
+        // Free at 10 ms, but the first message arrives at 25 ms (before the wake-up ran): it is
+        // taken at 25 ms and the next delay ends at 35 ms.
+        c.received(bytes: 100)
+        c.completed(wireBytes: 100)
+        var step = c.advance(now: 25 * Self.ms, rng: &rng)
+        #expect(step.credit == 100 && step.wakeAt == 35 * Self.ms && c.taken == 1)
+        // A second message arrives during that delay and waits for it.
+        c.received(bytes: 100)
+        c.completed(wireBytes: 100)
+        step = c.advance(now: 30 * Self.ms, rng: &rng)
+        #expect(step.credit == 0 && step.wakeAt == 35 * Self.ms)
+        step = c.advance(now: 36 * Self.ms, rng: &rng)
+        #expect(step.credit == 100 && step.wakeAt == 45 * Self.ms && c.taken == 2)
     }
 
     @Test func perByteDelaysFollowTheMessageSizeWithNoInitialWait() {
