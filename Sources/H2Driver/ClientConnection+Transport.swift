@@ -42,6 +42,11 @@ extension ClientConnection: EventHandler {
         }
     }
 
+    /// ` in the middle of a DATA frame on stream 1 (…)` when the input ended inside a frame.
+    var midFrame: String {
+        session?.frameInProgress.map { " in the middle of \($0)" } ?? ""
+    }
+
     /// Reads until the socket would block (bounded per wake for fairness). Returns false when
     /// the connection ended. One loop for h2c and TLS: each socket read (h2c: into the
     /// worker's read buffer; TLS: ciphertext into the TLS ring, with the kernel RX timestamp
@@ -60,7 +65,7 @@ extension ClientConnection: EventHandler {
             do {
                 result = try transport.receive(into: buffer, control: worker.controlBuffer, rxTimestamp: &rx)
             } catch {
-                fail(reason: error.reason)
+                fail(reason: error.reason + midFrame)
                 return false
             }
             if case .bytes = result {
@@ -91,7 +96,7 @@ extension ClientConnection: EventHandler {
             case .wouldBlock:
                 return true
             case .endOfFile:
-                fail(reason: "peer closed the connection (EOF)")
+                fail(reason: "peer closed the connection (EOF)" + midFrame)
                 return false
             }
         }

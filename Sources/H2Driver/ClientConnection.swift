@@ -239,7 +239,7 @@ final class ClientConnection {
         guard peerViolation != nil || goawaySent != nil else { return nil }
         if goawaySent == nil, let session, session.wantsRead { return nil }   // a stream-level error; the connection goes on
         let code = goawaySent.map { " with GOAWAY(\($0.name ?? String($0.rawValue)))" } ?? ""
-        guard let peerViolation else { return "the client ended the connection\(code)" }
+        guard let peerViolation = peerViolation ?? goawaySent?.peerFault else { return "the client ended the connection\(code)" }
         return "the server broke HTTP/2 (\(peerViolation)); the client ended the connection\(code)"
     }
 

@@ -182,3 +182,81 @@ struct HostilePeerTests {
         #expect(elapsed < 10_000_000_000, "a blocked write must not hold the cell: \(elapsed) ns")
     }
 }
+
+/// Frames that end mid-way, bodies that disagree with their headers, empty-DATA floods, header
+/// blocks past the decoder's limits.
+extension HostilePeerTests {
+    /// HEADERS `:status: 200` on stream 1, END_HEADERS, optionally with `content-length`.
+    static func responseHeaders(contentLength: Int? = nil, endStream: Bool = false) -> [UInt8] {
+        var block: [UInt8] = [0x88]
+        if let contentLength {
+            let value = Array(String(contentLength).utf8)
+            block += [0x0f, 0x0d, UInt8(value.count)] + value   // static index 28 (content-length), literal without indexing
+        }
+        return ScriptedPeer.frame(type: 1, flags: 0x4 | (endStream ? 0x1 : 0), stream: 1, payload: block)
+    }
+
+    static let cutDATA = responseHeaders() + ScriptedPeer.frame(type: 0, stream: 1, payload: Array(repeating: 7, count: 100), length: 1024)
+
+    @Test("a DATA frame cut by FIN or RST: the streams end connectionLost, and the reason says the frame was cut",
+          arguments: [ScriptedPeer.Closing.fin, .rst])
+    func dataFrameCut(_ closing: ScriptedPeer.Closing) throws {
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: Self.cutDATA, thenClose: closing)
+        let m = Self.run(peer)
+        #expect(m.outcomes.failed == m.outcomes.connectionLost && m.outcomes.connectionLost >= 4, "\(m.outcomes)")
+        let cut = "in the middle of a DATA frame on stream 1 (1024-byte payload)"
+        let first = try #require(m.failures.first { $0.streamID == 1 })
+        let cause = closing == .fin ? "peer closed the connection (EOF) " : "Connection reset by peer (errno 104) "
+        #expect(first.detail.contains(cause + cut) && first.detail.hasSuffix("after 100/1024 bytes"), "\(first.detail)")
+        #expect(m.connectionErrors.first?.contains(cause + cut) == true, "\(m.connectionErrors)")
+    }
+
+    @Test("END_STREAM before content-length: the stream is truncated, and the detail names both lengths")
+    func contentLengthMismatch() throws {
+        let body = ScriptedPeer.frame(type: 0, flags: 0x1, stream: 1, payload: Array(repeating: 7, count: 10))
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: Self.responseHeaders(contentLength: 1024) + body)
+        let m = Self.run(peer)
+        #expect(m.outcomes.truncated == 1 && m.outcomes.failed == 1, "\(m.outcomes)")
+        let detail = try #require(m.failures.first?.detail)
+        #expect(detail.hasPrefix("END_STREAM after 10 of content-length 1024 bytes"), "\(detail)")
+        #expect(m.connectionErrors.isEmpty, "a stream-level fault: the connection goes on")
+    }
+
+    @Test("100,000 empty DATA frames on an open stream: legal, so the stream stays open to the end of the cell, in bounded memory")
+    func emptyDataFlood() throws {
+        var flood = Self.responseHeaders()
+        for _ in 0..<100_000 { flood += ScriptedPeer.frame(type: 0, stream: 1) }
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: flood)
+        _ = ProcessUsage.resetPeakRSS()
+        let baseline = ProcessUsage.current().peakRSSBytes
+        let started = MonotonicClock.now()
+        let m = Self.run(peer)
+        let elapsed = MonotonicClock.now() - started
+        let grown = ProcessUsage.current().peakRSSBytes &- baseline
+        #expect(grown < 64 << 20, "peak RSS grew by \(grown) bytes")
+        #expect(m.outcomes.unfinished == 4 && m.outcomes.failed == 0 && m.connectionErrors.isEmpty, "\(m.outcomes) \(m.connectionErrors)")
+        #expect(elapsed < 5_000_000_000, "the cell (0.8 s) ends on time: \(elapsed) ns")
+    }
+
+    @Test("a 100,000-byte header value: COMPRESSION_ERROR, named as the server's fault, streams connectionLost")
+    func headerFieldPastTheLimit() throws {
+        // `:status: 200`, then a literal `x-a` of 100,000 bytes (length 127 + 99,873 as HPACK's
+        // 7-bit continuation bytes), split into 16,000-byte HEADERS and CONTINUATION frames.
+        let block: [UInt8] = [0x88, 0x00, 0x03] + Array("x-a".utf8) + [0x7f, 0xa1, 0x8c, 0x06]
+            + Array(repeating: UInt8(ascii: "v"), count: 100_000)
+        var frames: [UInt8] = []
+        var offset = 0
+        while offset < block.count {
+            let end = min(offset + 16_000, block.count)
+            frames += ScriptedPeer.frame(type: offset == 0 ? 1 : 9, flags: end == block.count ? 0x4 : 0, stream: 1,
+                                         payload: Array(block[offset..<end]))
+            offset = end
+        }
+        let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: frames)
+        let m = Self.run(peer)
+        #expect(m.outcomes.connectionLost >= 4 && m.outcomes.failed == m.outcomes.connectionLost, "\(m.outcomes)")
+        let detail = try #require(m.failures.first?.detail)
+        #expect(detail.hasPrefix("the server broke HTTP/2 (COMPRESSION_ERROR: a header block the client could not decode")
+                && detail.contains("the client ended the connection with GOAWAY(COMPRESSION_ERROR)"), "\(detail)")
+    }
+}

@@ -7,7 +7,8 @@ import H2Loop
 /// window overflow, DATA on an idle stream, an oversize frame…). Everything else it reads is
 /// discarded. It never answers PING or SETTINGS. With `closeAfterGreeting` it closes each
 /// connection right after the greeting; with `readsNothing` it never reads a byte (the
-/// client's writes back up once the socket buffers are full).
+/// client's writes back up once the socket buffers are full); with `thenClose` it ends the
+/// connection right after `afterRequest`, with a FIN or a TCP RST.
 ///
 /// Runs on its own thread, bounded by a 30 s deadline, until ``stop()``.
 final class ScriptedPeer: @unchecked Sendable {
@@ -32,7 +33,16 @@ final class ScriptedPeer: @unchecked Sendable {
     /// An empty SETTINGS frame: what a server must send first.
     static let emptySettings = frame(type: 4, stream: 0)
 
-    init(greeting: [UInt8], afterRequest: [UInt8] = [], closeAfterGreeting: Bool = false, readsNothing: Bool = false) throws {
+    /// How the peer ends a connection after `afterRequest`.
+    enum Closing {
+        /// `close()`: the client reads end-of-file.
+        case fin
+        /// `SO_LINGER` 0, then `close()`: the kernel sends RST, the client reads ECONNRESET.
+        case rst
+    }
+
+    init(greeting: [UInt8], afterRequest: [UInt8] = [], thenClose: Closing? = nil, closeAfterGreeting: Bool = false,
+         readsNothing: Bool = false) throws {
         (listener, port) = try TCPSocket.listen(host: "127.0.0.1", port: 0)
         _ = pipe(&stopPipe)
         let listenFD = listener.fd
@@ -66,6 +76,14 @@ final class ScriptedPeer: @unchecked Sendable {
                     }
                     if connections[i].sawHeaders(in: buffer[0..<n]), !afterRequest.isEmpty {
                         Self.send(afterRequest, to: p.fd)
+                        if let thenClose {
+                            if thenClose == .rst {
+                                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                                _ = setsockopt(p.fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+                            }
+                            close(p.fd)
+                            connections[i].fd = -1
+                        }
                     }
                 }
                 connections.removeAll { $0.fd < 0 }

@@ -6,6 +6,7 @@ import CNghttp2
 extension ClientSession {
     /// Registers the trampolines on a callbacks object.
     static func installCallbacks(_ callbacks: OpaquePointer?) {
+        nghttp2_session_callbacks_set_on_begin_frame_callback(callbacks, clientOnBeginFrame)
         nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, clientOnFrameRecv)
         nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, clientOnDataChunkRecv)
         nghttp2_session_callbacks_set_on_header_callback(callbacks, clientOnHeader)
@@ -19,6 +20,12 @@ extension ClientSession {
 @inline(__always)
 private func owner(_ userData: UnsafeMutableRawPointer?) -> ClientSession {
     Unmanaged<ClientSession>.fromOpaque(userData!).takeUnretainedValue()
+}
+
+private func clientOnBeginFrame(_ session: OpaquePointer?, _ header: UnsafePointer<nghttp2_frame_hd>?,
+                                _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    owner(userData).handleFrameBegun(header!.pointee)
+    return 0
 }
 
 private func clientOnFrameRecv(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
@@ -66,6 +73,7 @@ private func clientOnError(_ session: OpaquePointer?, _ libraryCode: Int32, _ me
 private func clientOnInvalidFrame(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ libraryCode: Int32,
                                   _ userData: UnsafeMutableRawPointer?) -> Int32 {
     let type = frame.map { HTTP2Names.frameType($0.pointee.hd.type) } ?? "frame"
+    owner(userData).inboundFrameOpen = false
     owner(userData).delegate.sessionError("\(type): \(String(cString: nghttp2_strerror(libraryCode)))")
     return 0
 }

@@ -180,7 +180,26 @@ public final class ClientSession {
 
     // MARK: - Callback handlers (called by the trampolines in ClientSession+Callbacks.swift)
 
+    /// The header of the frame nghttp2 is reading, until the frame (for HEADERS: its whole
+    /// header block) has been received or rejected.
+    private var inboundFrame = nghttp2_frame_hd()
+    var inboundFrameOpen = false
+
+    /// The frame that had begun but not ended when the input stopped, for a connection that
+    /// ends mid-frame: `a DATA frame on stream 1 (1024-byte payload)`; nil between frames.
+    public var frameInProgress: String? {
+        guard inboundFrameOpen else { return nil }
+        return "a \(HTTP2Names.frameType(inboundFrame.type)) frame on stream \(inboundFrame.stream_id) (\(inboundFrame.length)-byte payload)"
+    }
+
+    func handleFrameBegun(_ header: nghttp2_frame_hd) {
+        // A CONTINUATION belongs to the HEADERS that began its block: keep naming that one.
+        if header.type != UInt8(NGHTTP2_CONTINUATION.rawValue) || !inboundFrameOpen { inboundFrame = header }
+        inboundFrameOpen = true
+    }
+
     func handleFrameReceived(_ frame: UnsafePointer<nghttp2_frame>) {
+        inboundFrameOpen = false
         var event = FrameEvent(.received, frame)
         if reportsWindows { addWindows(&event) }
         delegate.frame(event)

@@ -42,6 +42,23 @@ public struct HTTP2ErrorCode: RawRepresentable, Hashable, Sendable, Codable, Exp
         ("INADEQUATE_SECURITY", .inadequateSecurity), ("HTTP_1_1_REQUIRED", .http11Required),
     ]
 
+    /// What a peer did to earn this code from nghttp2 (RFC 9113 §7, in the words a reader of a
+    /// failed run needs), for a GOAWAY the client sent without a reason of its own; nil for
+    /// `NO_ERROR` and codes nghttp2 does not send for a peer's fault.
+    public var peerFault: String? {
+        switch self {
+        case .protocolError: "PROTOCOL_ERROR: a frame or sequence of frames HTTP/2 does not allow"
+        case .flowControlError: "FLOW_CONTROL_ERROR: the flow-control rules"
+        case .settingsTimeout: "SETTINGS_TIMEOUT: the client's SETTINGS were not acknowledged in time"
+        case .streamClosed: "STREAM_CLOSED: a frame on a stream that was already closed"
+        case .frameSizeError: "FRAME_SIZE_ERROR: a frame of a size HTTP/2 does not allow"
+        case .compressionError: "COMPRESSION_ERROR: a header block the client could not decode, "
+            + "such as bad HPACK or a header field larger than nghttp2's 64 KiB limit"
+        case .enhanceYourCalm: "ENHANCE_YOUR_CALM: more frames than the client accepts"
+        default: nil
+        }
+    }
+
     /// The RFC's name, e.g. `CANCEL`; nil for a code it does not define.
     public var name: String? {
         rawValue < UInt32(Self.named.count) ? Self.named[Int(rawValue)].name : nil
