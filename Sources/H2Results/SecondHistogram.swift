@@ -1,15 +1,22 @@
 import Histogram
 
-/// A sparse latency distribution for one second of a ``SeriesRecorder``: the non-empty buckets of the
-/// series' small HdrHistogram layout (2 significant digits, i.e. ≤ 1% relative error, 1 ns … 60 s), as sorted (value, count) pairs.
+/// A compact latency distribution for one finished second of a ``SeriesRecorder``: the non-empty
+/// buckets of a fixed log-linear layout with 32 buckets per octave (a bucket's width is at most
+/// 1/32 ≈ 3.1 % of its values; values below 64 ns are exact), as sorted (bucket index, count) pairs
+/// of 6 bytes.
 ///
-/// A dense histogram of that layout takes ≈ 15 KB; a second with a typical spread of wake latencies has a
-/// few dozen buckets, so finished seconds are kept in this form and only the current second is dense.
+/// Why not the HdrHistogram buckets: a series keeps one of these per second for up to an hour,
+/// and a second of wake latencies spread over three decades fills about 1,000 two-digit HdrHistogram
+/// buckets (16 KB as (value, count) pairs of UInt64), about 60 MB per hour of run; this layout
+/// keeps at most 320 buckets (≈ 2 KB) for the same spread. The per-second p99 is a time series
+/// for charts; the cell's own `wakePoll` histogram keeps HdrHistogram's precision.
 ///
-/// Invariants: ``values`` strictly increasing (each the highest value equivalent to its bucket), every
-/// count > 0, ``total`` = the sum of ``counts``, ``maximum`` = the largest value recorded (exact).
+/// Invariants: ``indices`` strictly increasing, every count > 0, ``total`` = the sum of
+/// ``counts``, ``maximum`` = the largest value recorded (exact). Arrays are built at their exact
+/// size (no growth slack).
 struct SecondHistogram: Sendable, Equatable {
-    /// The dense layout: values in ns, 2 significant digits, 1 ns lowest discernible, 60 s highest.
+    /// The dense layout of the current second: values in ns, 2 significant digits, 1 ns lowest
+    /// discernible, 60 s highest.
     static func makeDense() -> Histogram<UInt32> {
         Histogram<UInt32>(lowestDiscernibleValue: 1, highestTrackableValue: highestTrackableNanoseconds,
                           numberOfSignificantValueDigits: .two)
@@ -18,70 +25,119 @@ struct SecondHistogram: Sendable, Equatable {
     /// The largest value kept; larger ones are recorded as this (60 s).
     static let highestTrackableNanoseconds: UInt64 = 60_000_000_000
 
-    private(set) var values: [UInt64] = []
-    private(set) var counts: [UInt64] = []
+    /// Buckets per octave above the exact range: 2^subBucketBits.
+    static let subBucketBits = 5
+    /// Values below this are their own bucket.
+    static let exactBelow: UInt64 = 1 << (subBucketBits + 1)
+
+    private(set) var indices: [UInt16] = []
+    private(set) var counts: [UInt32] = []
     private(set) var total: UInt64 = 0
     private(set) var maximum: UInt64 = 0
 
     /// Empty.
     init() {}
 
-    /// The non-empty buckets of `dense`.
+    /// The buckets of `dense` (each HdrHistogram bucket lands in the coarse bucket of its highest
+    /// equivalent value, which is never wider than a coarse bucket).
     init(_ dense: Histogram<UInt32>) {
+        var pairs: [(UInt16, UInt32)] = []
         for bucket in dense.recordedValues() {
-            values.append(bucket.value)
-            counts.append(UInt64(bucket.count))
+            let index = Self.index(of: bucket.value)
+            if let last = pairs.last, last.0 == index {
+                pairs[pairs.count - 1].1 = last.1 &+ UInt32(truncatingIfNeeded: bucket.count)
+            } else {
+                pairs.append((index, UInt32(truncatingIfNeeded: bucket.count)))
+            }
         }
+        indices = pairs.map(\.0)
+        counts = pairs.map(\.1)
         total = dense.totalCount
         maximum = dense.maxRecorded
     }
 
-    /// Adds one value whose bucket's highest equivalent value is `bucketValue` (slow path: out-of-order seconds).
-    mutating func add(bucketValue: UInt64, nanoseconds: UInt64) {
-        merge(SecondHistogram(values: [bucketValue], counts: [1], total: 1, maximum: nanoseconds))
+    /// The coarse bucket of `value` ns.
+    static func index(of value: UInt64) -> UInt16 {
+        guard value >= exactBelow else { return UInt16(value) }
+        let octave = 63 - value.leadingZeroBitCount            // ≥ subBucketBits + 1
+        let shift = octave - subBucketBits
+        let mantissa = Int(value >> UInt64(shift))             // 32…63
+        return UInt16(Int(exactBelow) + (octave - subBucketBits - 1) << subBucketBits + mantissa - (1 << subBucketBits))
+    }
+
+    /// The highest value in bucket `index`, ns.
+    static func highestValue(of index: UInt16) -> UInt64 {
+        let i = Int(index)
+        guard i >= Int(exactBelow) else { return UInt64(i) }
+        let step = (i - Int(exactBelow)) >> subBucketBits
+        let mantissa = UInt64((i - Int(exactBelow)) & ((1 << subBucketBits) - 1) + (1 << subBucketBits))
+        let shift = UInt64(step + 1)
+        return ((mantissa + 1) << shift) - 1
+    }
+
+    /// Adds one value of `nanoseconds` (slow path: out-of-order seconds).
+    mutating func add(nanoseconds: UInt64) {
+        merge(SecondHistogram(indices: [Self.index(of: nanoseconds)], counts: [1], total: 1, maximum: nanoseconds))
     }
 
     /// Adds every bucket of `other`.
     mutating func merge(_ other: SecondHistogram) {
         guard other.total > 0 else { return }
         guard total > 0 else { self = other; return }
-        var mergedValues: [UInt64] = []
-        var mergedCounts: [UInt64] = []
-        mergedValues.reserveCapacity(values.count + other.values.count)
-        mergedCounts.reserveCapacity(values.count + other.values.count)
+        // Exact size (a series keeps thousands of these): count the union first.
+        var size = 0
         var i = 0
         var j = 0
-        while i < values.count || j < other.values.count {
-            if j == other.values.count || (i < values.count && values[i] < other.values[j]) {
-                mergedValues.append(values[i]); mergedCounts.append(counts[i]); i += 1
-            } else if i == values.count || other.values[j] < values[i] {
-                mergedValues.append(other.values[j]); mergedCounts.append(other.counts[j]); j += 1
+        while i < indices.count || j < other.indices.count {
+            if j == other.indices.count || (i < indices.count && indices[i] < other.indices[j]) {
+                i += 1
+            } else if i == indices.count || other.indices[j] < indices[i] {
+                j += 1
             } else {
-                mergedValues.append(values[i]); mergedCounts.append(counts[i] + other.counts[j]); i += 1; j += 1
+                i += 1; j += 1
+            }
+            size += 1
+        }
+        var mergedIndices: [UInt16] = []
+        var mergedCounts: [UInt32] = []
+        mergedIndices.reserveCapacity(size)
+        mergedCounts.reserveCapacity(size)
+        i = 0
+        j = 0
+        while i < indices.count || j < other.indices.count {
+            if j == other.indices.count || (i < indices.count && indices[i] < other.indices[j]) {
+                mergedIndices.append(indices[i]); mergedCounts.append(counts[i]); i += 1
+            } else if i == indices.count || other.indices[j] < indices[i] {
+                mergedIndices.append(other.indices[j]); mergedCounts.append(other.counts[j]); j += 1
+            } else {
+                mergedIndices.append(indices[i]); mergedCounts.append(counts[i] &+ other.counts[j]); i += 1; j += 1
             }
         }
-        values = mergedValues
+        indices = mergedIndices
         counts = mergedCounts
         total += other.total
         maximum = Swift.max(maximum, other.maximum)
     }
 
-    /// The value at `percentile` (0 < p < 100) in ns, computed as HdrHistogram does (the highest value
-    /// equivalent to the bucket holding that rank, capped at the exact maximum); `nil` when empty.
+    /// The value at `percentile` (0 < p < 100) in ns: the highest value of the bucket holding that
+    /// rank (counted as HdrHistogram does), capped at the exact maximum; `nil` when empty.
     func nanoseconds(atPercentile percentile: Double) -> UInt64? {
         guard total > 0 else { return nil }
         let requested = Swift.min(Swift.max(percentile.nextDown, 0), 100)
         let rank = Swift.max(1, UInt64((requested * Double(total) / 100).rounded(.up)))
         var seen: UInt64 = 0
-        for (value, count) in zip(values, counts) {
-            seen += count
-            if seen >= rank { return Swift.min(value, maximum) }
+        for (index, count) in zip(indices, counts) {
+            seen += UInt64(count)
+            if seen >= rank { return Swift.min(Self.highestValue(of: index), maximum) }
         }
         return maximum
     }
 
-    private init(values: [UInt64], counts: [UInt64], total: UInt64, maximum: UInt64) {
-        self.values = values
+    /// Heap bytes held by the bucket arrays (payload only).
+    var heapBytes: Int { indices.capacity * MemoryLayout<UInt16>.stride + counts.capacity * MemoryLayout<UInt32>.stride }
+
+    private init(indices: [UInt16], counts: [UInt32], total: UInt64, maximum: UInt64) {
+        self.indices = indices
         self.counts = counts
         self.total = total
         self.maximum = maximum

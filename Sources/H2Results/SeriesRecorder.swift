@@ -9,8 +9,9 @@ import H2Profile
 /// beyond ``maxSeconds`` are not kept and are counted in ``recordsBeyondCap``.
 ///
 /// Footprint: one dense 2-significant-digit HdrHistogram (≈ 15 KB) for the current second; when a later
-/// second starts, the current one is compacted into a sparse ``SecondHistogram`` (a few hundred bytes)
-/// and the dense one is reset. Recording allocates only when a new second begins (amortised array growth
+/// second starts, the current one is compacted into a ``SecondHistogram`` (at most 2 KB, a few hundred
+/// bytes for a typical spread; see ``heapBytes``) and the dense one is reset. So a series grows with the
+/// measured window, by at most about 2 KB per second and never past ``maxSeconds``. Recording allocates only when a new second begins (amortised array growth
 /// and one compaction per second), never per value within a second.
 ///
 /// Threading: owned by one worker thread (inside ``CellMeasurements``); crosses threads only at join.
@@ -63,7 +64,7 @@ public struct SeriesRecorder: Sendable {
         let value = Swift.min(nanoseconds, SecondHistogram.highestTrackableNanoseconds)
         if second != currentSecond {
             if second < currentSecond {
-                seconds[second].wakePoll.add(bucketValue: current.highestEquivalentForValue(value), nanoseconds: value)
+                seconds[second].wakePoll.add(nanoseconds: value)
                 return
             }
             flushCurrent()
@@ -87,6 +88,14 @@ public struct SeriesRecorder: Sendable {
             seconds[index].wakePoll.merge(theirs.wakePoll)
         }
         recordsBeyondCap += other.recordsBeyondCap
+    }
+
+    /// Heap bytes held by the seconds from `first` on (their records and distributions): the part
+    /// of a run's memory that grows with its length, by design.
+    public func heapBytes(fromSecond first: Int = 0) -> Int {
+        guard first < seconds.count else { return 0 }
+        let kept = seconds[Swift.max(0, first)...]
+        return kept.count * MemoryLayout<Second>.stride + kept.reduce(0) { $0 + $1.wakePoll.heapBytes }
     }
 
     /// The series as written to `run.json`: one sample per second from 0 through the last second that
