@@ -1,6 +1,7 @@
 import H2Loop
 import H2Results
 import H2Wire
+import H2TestSupport
 import Testing
 @testable import H2Driver
 @testable import H2Profile

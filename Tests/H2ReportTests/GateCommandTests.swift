@@ -7,11 +7,7 @@ import Testing
 /// `h2stress gate` as a process, on synthetic run folders: exit codes 1, 2, 64 and 0, and the files it writes.
 @Suite(.serialized)
 struct GateCommandTests {
-    static let executable: String? = {
-        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("h2stress").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }()
+    static let executable = H2StressExecutable.path
 
     /// Runs h2stress with `arguments` (killed after 60 s, which fails the test); returns exit
     /// status, stdout and stderr.

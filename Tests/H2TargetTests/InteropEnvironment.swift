@@ -31,13 +31,8 @@ enum InteropEnvironment {
         return outcome?.status == 0 && outcome?.timedOut == false
     }()
 
-    /// The `h2stress` executable built next to the test bundle (`swift build --build-tests`
-    /// builds every product into the same directory).
-    static let h2stressExecutable: String? = {
-        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("h2stress").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }()
+    /// The `h2stress` executable built next to the test bundle.
+    static let h2stressExecutable = H2StressExecutable.path
 
     /// Skip (outside CI) when h2load is missing.
     static var skipWithoutH2load: Bool { !isCI && h2load == nil }

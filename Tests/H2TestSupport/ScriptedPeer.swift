@@ -11,37 +11,37 @@ import H2Loop
 /// connection right after `afterRequest`, with a FIN or a TCP RST.
 ///
 /// Runs on its own thread, bounded by a 30 s deadline, until ``stop()``.
-final class ScriptedPeer: @unchecked Sendable {
+public final class ScriptedPeer: @unchecked Sendable {
     // @unchecked Sendable: `listener` is read-only after init; the serving thread owns every
     // accepted socket; `stop` only writes to the stop pipe and joins.
-    let port: UInt16
+    public let port: UInt16
     private var listener: TCPSocket
     private var thread: WorkerThread<Int>?
     private var stopPipe: [Int32] = [-1, -1]
 
     /// One HTTP/2 frame: the 9-byte header and `payload` (RFC 9113 §4.1).
-    static func frame(type: UInt8, flags: UInt8 = 0, stream: UInt32, payload: [UInt8] = [], length: Int? = nil) -> [UInt8] {
+    public static func frame(type: UInt8, flags: UInt8 = 0, stream: UInt32, payload: [UInt8] = [], length: Int? = nil) -> [UInt8] {
         let n = length ?? payload.count
         return [UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff), type, flags,
                 UInt8(stream >> 24 & 0x7f), UInt8(stream >> 16 & 0xff), UInt8(stream >> 8 & 0xff), UInt8(stream & 0xff)] + payload
     }
 
-    static func be32(_ value: UInt32) -> [UInt8] {
+    public static func be32(_ value: UInt32) -> [UInt8] {
         [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
     }
 
     /// An empty SETTINGS frame: what a server must send first.
-    static let emptySettings = frame(type: 4, stream: 0)
+    public static let emptySettings = frame(type: 4, stream: 0)
 
     /// How the peer ends a connection after `afterRequest`.
-    enum Closing {
+    public enum Closing: Sendable {
         /// `close()`: the client reads end-of-file.
         case fin
         /// `SO_LINGER` 0, then `close()`: the kernel sends RST, the client reads ECONNRESET.
         case rst
     }
 
-    init(greeting: [UInt8], afterRequest: [UInt8] = [], thenClose: Closing? = nil, closeAfterGreeting: Bool = false,
+    public init(greeting: [UInt8], afterRequest: [UInt8] = [], thenClose: Closing? = nil, closeAfterGreeting: Bool = false,
          readsNothing: Bool = false) throws {
         (listener, port) = try TCPSocket.listen(host: "127.0.0.1", port: 0)
         _ = pipe(&stopPipe)
@@ -99,7 +99,7 @@ final class ScriptedPeer: @unchecked Sendable {
     }
 
     /// Stops the serving thread; returns how many connections it accepted.
-    func stop() -> Int {
+    public func stop() -> Int {
         var one: UInt8 = 1
         _ = write(stopPipe[1], &one, 1)
         let n = thread?.join() ?? 0
