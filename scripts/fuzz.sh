@@ -13,9 +13,9 @@ seconds="${2:-30}"
 shift $(( $# >= 2 ? 2 : 1 ))
 case "$target" in
     ProfileLoader) modules=(H2Profile H2Wire H2Loop CLinux Yams CYaml) ;;
-    GRPCReader|FaultHeader) modules=(H2Wire CLinux) ;;
+    GRPCReader|FaultHeader|ProtobufBody) modules=(H2Wire CLinux) ;;
     RunJSON) modules=(H2Report H2Results H2Profile H2Wire H2Loop CLinux Yams CYaml Histogram Numerics RealModule ComplexModule _NumericsShims) ;;
-    *) echo "fuzz.sh: unknown target $target (ProfileLoader, GRPCReader, FaultHeader, RunJSON)" >&2; exit 64 ;;
+    *) echo "fuzz.sh: unknown target $target (ProfileLoader, GRPCReader, ProtobufBody, FaultHeader, RunJSON)" >&2; exit 64 ;;
 esac
 
 scratch=.build-fuzz

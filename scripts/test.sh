@@ -19,5 +19,6 @@ swift test --skip-build --no-parallel
 # 1 GB of memory fails the run.
 scripts/fuzz.sh ProfileLoader 30
 scripts/fuzz.sh GRPCReader 20
+scripts/fuzz.sh ProtobufBody 10
 scripts/fuzz.sh FaultHeader 10
 scripts/fuzz.sh RunJSON 15
