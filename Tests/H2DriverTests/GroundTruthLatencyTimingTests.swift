@@ -92,8 +92,16 @@ struct GroundTruthLatencyTimingTests {
             #expect(abs(shift - Double(hold)) <= 0.1 * Double(hold),
                     "wakePoll p50 moved by \(Rig.millis(shift)) for a hold of \(Rig.millis(hold))")
             // A message is dispatched after the read that completed it, and delivered after the
-            // server stamped it: both include the hold.
-            #expect(dispatch >= poll - poll / 20, "wakeDispatch p50 \(Rig.micros(dispatch)) < wakePoll p50 \(Rig.micros(poll))")
+            // server stamped it: both include the hold — as long as each wake reads one message.
+            // On a loaded machine the server's messages bunch up: later reads of the same wake
+            // carry newer kernel timestamps (no hold in them), so the comparison only holds when
+            // there are about as many wakes as messages.
+            let messagesPerWake = Double(held.wakeDispatch.count) / Double(max(1, held.wakePoll.count))
+            if messagesPerWake <= 1.2 {
+                #expect(dispatch >= poll - poll / 20, "wakeDispatch p50 \(Rig.micros(dispatch)) < wakePoll p50 \(Rig.micros(poll))")
+            } else {
+                print("ground truth: \(messagesPerWake) messages per wake (a loaded machine): wakeDispatch ≥ wakePoll not checked")
+            }
             #expect(delivery >= hold, "delivery p50 \(Rig.micros(delivery)) shorter than the hold")
         }
         #expect(base.wakeDispatch.nanoseconds(atPercentile: 50) + 5_000 >= basePoll)
