@@ -50,7 +50,10 @@ struct ServeCommand: ParsableCommand {
     var duration: TimeSpan?
 
     func validate() throws {
-        guard (1...256).contains(threads) else { throw ValidationError("`--threads` must be 1…256, got \(threads)") }
+        let range = ProfileDecoder.threadRange
+        guard range.contains(threads) else {
+            throw ValidationError("`--threads` must be \(range.lowerBound)…\(range.upperBound), got \(threads)")
+        }
         guard HTTP2Settings.maxFrameSizeRange.contains(maxFrameSize.bytes) else {
             throw ValidationError("`--max-frame-size` must be 16KiB…16MiB-1 (RFC 9113), got \(maxFrameSize)")
         }
