@@ -4,6 +4,9 @@
 /// Produced by `ProfileLoader`; every value is within its documented range (see
 /// docs/profiles.md).
 public struct Profile: Sendable, Hashable, Codable {
+    /// Driver and server thread counts a profile (and `serve --threads`) accepts.
+    public static let threadRange = 1...256
+
     /// Profile name (letters, digits, `-`, `_`, `.`), used in result directory names.
     public var name: String
     /// Free-text description.

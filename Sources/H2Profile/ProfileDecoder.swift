@@ -41,8 +41,7 @@ struct ProfileDecoder {
     static let kindKeys = ["grpc.serverStream", "grpc.unary", "http.get"]
 
     static let maxTime = TimeSpan(nanoseconds: 3_600_000_000_000)
-    /// Driver and server thread counts a profile (and `serve --threads`) accepts.
-    package static let threadRange = 1...256
+    static let threadRange = Profile.threadRange
     /// Longest profile or variant name: the results folder adds a 16-character timestamp, frame
     /// traces add the variant and ids, and file names stop at 255 bytes.
     static let maxNameLength = 100

@@ -50,7 +50,7 @@ struct ServeCommand: ParsableCommand {
     var duration: TimeSpan?
 
     func validate() throws {
-        let range = ProfileDecoder.threadRange
+        let range = Profile.threadRange
         guard range.contains(threads) else {
             throw ValidationError("`--threads` must be \(range.lowerBound)…\(range.upperBound), got \(threads)")
         }
