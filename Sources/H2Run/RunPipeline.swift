@@ -67,6 +67,11 @@ public struct RunPipeline {
             for line in GateStep.verdictLines(result, report) { print(line) }
         }
         print(directory.path)
+        let failed = result.cells.reduce(0) { $0 + $1.streams.failed }
+        if gate == nil, failed > 0, !quiet {
+            Terminal.note("hint: \(failed) stream\(failed == 1 ? "" : "s") failed and no gate rule checks that, so the exit code is 0; "
+                          + "`--fail-on failed` (or `gate: [\"failed == 0\"]` in the profile) makes such a run exit 1")
+        }
         if control.isInterrupted { return ExitStatus.interrupted }
         if GateStep.runCouldNotBeDone(result) {
             Terminal.error("no stream could be started (see the connection errors in \(directory.reportFilePath))")

@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A baseline run (folder or run.json) for the profile's gate rules written with `baseline`.", valueName: "run"))
     var baseline: String?
 
+    @Option(name: .long, help: ArgumentHelp("Exit 1 when a stream ends with one of these outcomes (comma-separated: failed for any, or truncated, reset, goaway, connectionLost, deadline, statusError, integrity), as gate rules `<outcome> == 0` added to the profile's.", valueName: "outcomes"))
+    var failOn: String?
+
     func validate() throws {
         if let streams, streams < 1 {
             throw ValidationError("`--streams` must be at least 1, got \(streams)")
@@ -32,11 +35,14 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded: LoadedProfile
+        var loaded: LoadedProfile
         do {
             loaded = try profileOptions.load(profile)
         } catch {
             throw ExitError(ExitStatus.usage, error.description)
+        }
+        if let failOn {
+            loaded.base.gate += try FailOn.rules(failOn).filter { !loaded.base.gate.contains($0) }
         }
         var pipeline = RunPipeline(loaded: loaded, profilePath: profile)
         pipeline.resultsDir = resultsDir
