@@ -92,12 +92,11 @@ extension BenchSession {
             lines.append(String(format: "  idle wakePoll p50 ≤ %.0f µs: %.1f µs (p99 %.1f µs) — %@", goals.idleWakeP50Microseconds, check.p50, check.p99,
                                 check.p50 <= goals.idleWakeP50Microseconds ? "met" : "MISSED"))
         }
-        if let soak = soakCheck, let drift = soak.rssDriftBeyondSeries, let total = soak.rssDrift {
-            let files = soak.openFilesRange.map { "\($0.0)–\($0.1)" } ?? "n/a"
+        if let soak = soakCheck, let drift = soak.rssDriftBeyondSeries, let total = soak.rssDrift() {
             lines.append(String(format: "  soak RSS drift beyond the per-second series ≤ %.0f%%: %+.1f%% over %d s (%+.1f%% with the series' %.1f MB; "
                                 + "open files %@, %d streams complete, %d false truncated/integrity) — %@",
                                 goals.soakRSSDrift * 100, drift * 100, soak.last?.second ?? 0, total * 100,
-                                Double(soak.seriesBytesAfterSettling) / 1e6, files, soak.streamsCompleted, soak.falseVerdicts,
+                                Double(soak.seriesBytesAfterSettling) / 1e6, soak.openFilesText, soak.streamsCompleted, soak.falseVerdicts,
                                 drift <= goals.soakRSSDrift && soak.falseVerdicts == 0 ? "met" : "MISSED"))
         }
         if lines.count == 1 { lines.append("  (no goal could be evaluated)") }

@@ -30,30 +30,28 @@ extension BenchSession {
         var settledSecond: Int
         var streamsCompleted: Int
         var falseVerdicts: Int
-        var failed: Int
         /// Heap bytes of the run's per-second series for the seconds after settling: growth by
         /// design (≤ about 2 KB per second, capped at an hour), reported apart from the drift.
         var seriesBytesAfterSettling = 0
 
         var settled: SoakSample? { samples.first { $0.second >= settledSecond } ?? samples.first }
         var last: SoakSample? { samples.last }
-        /// RSS at the end ÷ RSS once settled − 1.
-        var rssDrift: Double? {
+        /// (RSS at the end − `excluded`) ÷ RSS once settled − 1.
+        func rssDrift(excluding excluded: Int = 0) -> Double? {
             guard let settled, let last, settled.rssBytes > 0 else { return nil }
-            return Double(last.rssBytes) / Double(settled.rssBytes) - 1
+            return Double(last.rssBytes - excluded) / Double(settled.rssBytes) - 1
         }
-        /// ``rssDrift`` without the per-second series' own growth: what a leak would show. The goal
-        /// is judged on this one.
-        var rssDriftBeyondSeries: Double? {
-            guard let settled, let last, settled.rssBytes > 0 else { return nil }
-            return Double(last.rssBytes - seriesBytesAfterSettling) / Double(settled.rssBytes) - 1
-        }
+        /// ``rssDrift(excluding:)`` without the per-second series' own growth: what a leak would
+        /// show. The goal is judged on this one.
+        var rssDriftBeyondSeries: Double? { rssDrift(excluding: seriesBytesAfterSettling) }
         /// Open descriptors after settling: (min, max).
         var openFilesRange: (Int, Int)? {
             let after = samples.filter { $0.second >= settledSecond }.map(\.openFiles)
             guard let low = after.min(), let high = after.max() else { return nil }
             return (low, high)
         }
+        /// ``openFilesRange`` as `20–21`, or `n/a`.
+        var openFilesText: String { openFilesRange.map { "\($0.0)–\($0.1)" } ?? "n/a" }
     }
 
     static let soakConnections = 10
@@ -94,7 +92,7 @@ extension BenchSession {
         let seconds = Int(options.duration.nanoseconds / 1_000_000_000)
         let settledSecond = max(10, seconds / 10)
         let check = SoakCheck(samples: samples, settledSecond: settledSecond, streamsCompleted: m.outcomes.complete,
-                              falseVerdicts: m.outcomes.truncated + m.outcomes.integrity, failed: m.outcomes.failed,
+                              falseVerdicts: m.outcomes.truncated + m.outcomes.integrity,
                               seriesBytesAfterSettling: m.series.heapBytes(fromSecond: settledSecond))
         soakCheck = check
         var row = BenchRow(
@@ -105,14 +103,13 @@ extension BenchSession {
             bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
             peakRSSBytes: Int(ProcessUsage.current().peakRSSBytes), serverCPUSeconds: served.exit.cpuSeconds,
             failures: m.outcomes.failed + m.connectionErrors.count)
-        let drift = check.rssDrift.map { String(format: "%+.1f%%", $0 * 100) } ?? "n/a"
+        let drift = check.rssDrift().map { String(format: "%+.1f%%", $0 * 100) } ?? "n/a"
         let beyond = check.rssDriftBeyondSeries.map { String(format: "%+.1f%%", $0 * 100) } ?? "n/a"
-        let files = check.openFilesRange.map { "\($0.0)–\($0.1)" } ?? "n/a"
         row.notes.append("\(m.streamsStarted) streams started, \(m.outcomes.complete) complete, \(m.outcomes.truncated) truncated, "
                          + "\(m.outcomes.integrity) integrity, \(m.outcomes.failed) failed; req/s column = completed streams/s")
         row.notes.append("RSS \(Self.megabytes(check.settled?.rssBytes ?? 0)) MB at \(check.settled?.second ?? 0) s, "
                          + "\(Self.megabytes(check.last?.rssBytes ?? 0)) MB at the end (\(drift)); the per-second series grew by "
-                         + "\(Self.megabytes(check.seriesBytesAfterSettling)) MB meanwhile, the rest \(beyond); open files after settling \(files)")
+                         + "\(Self.megabytes(check.seriesBytesAfterSettling)) MB meanwhile, the rest \(beyond); open files after settling \(check.openFilesText)")
         row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
         if check.falseVerdicts > 0 {
             throw BenchError("soak: \(check.falseVerdicts) streams ended truncated or integrity against a target that sends every message")

@@ -84,26 +84,12 @@ struct SecondHistogram: Sendable, Equatable {
     mutating func merge(_ other: SecondHistogram) {
         guard other.total > 0 else { return }
         guard total > 0 else { self = other; return }
-        // Exact size (a series keeps thousands of these): count the union first.
-        var size = 0
-        var i = 0
-        var j = 0
-        while i < indices.count || j < other.indices.count {
-            if j == other.indices.count || (i < indices.count && indices[i] < other.indices[j]) {
-                i += 1
-            } else if i == indices.count || other.indices[j] < indices[i] {
-                j += 1
-            } else {
-                i += 1; j += 1
-            }
-            size += 1
-        }
         var mergedIndices: [UInt16] = []
         var mergedCounts: [UInt32] = []
-        mergedIndices.reserveCapacity(size)
-        mergedCounts.reserveCapacity(size)
-        i = 0
-        j = 0
+        mergedIndices.reserveCapacity(indices.count + other.indices.count)
+        mergedCounts.reserveCapacity(indices.count + other.indices.count)
+        var i = 0
+        var j = 0
         while i < indices.count || j < other.indices.count {
             if j == other.indices.count || (i < indices.count && indices[i] < other.indices[j]) {
                 mergedIndices.append(indices[i]); mergedCounts.append(counts[i]); i += 1
@@ -113,8 +99,9 @@ struct SecondHistogram: Sendable, Equatable {
                 mergedIndices.append(indices[i]); mergedCounts.append(counts[i] &+ other.counts[j]); i += 1; j += 1
             }
         }
-        indices = mergedIndices
-        counts = mergedCounts
+        // Exact size: a series keeps thousands of these.
+        indices = Self.exactCopy(mergedIndices)
+        counts = Self.exactCopy(mergedCounts)
         total += other.total
         maximum = Swift.max(maximum, other.maximum)
     }
@@ -131,6 +118,15 @@ struct SecondHistogram: Sendable, Equatable {
             if seen >= rank { return Swift.min(Self.highestValue(of: index), maximum) }
         }
         return maximum
+    }
+
+    /// `array` in storage of its own size (`Array(array[...])` would share the larger buffer).
+    private static func exactCopy<T>(_ array: [T]) -> [T] {
+        guard array.capacity > array.count else { return array }
+        return [T](unsafeUninitializedCapacity: array.count) { buffer, count in
+            _ = buffer.initialize(from: array)
+            count = array.count
+        }
     }
 
     /// Heap bytes held by the bucket arrays (payload only).

@@ -10,9 +10,10 @@ import H2Profile
 ///
 /// Footprint: one dense 2-significant-digit HdrHistogram (≈ 15 KB) for the current second; when a later
 /// second starts, the current one is compacted into a ``SecondHistogram`` (at most 2 KB, a few hundred
-/// bytes for a typical spread; see ``heapBytes``) and the dense one is reset. So a series grows with the
-/// measured window, by at most about 2 KB per second and never past ``maxSeconds``. Recording allocates only when a new second begins (amortised array growth
-/// and one compaction per second), never per value within a second.
+/// bytes for a typical spread; see ``heapBytes(fromSecond:)``) and the dense one is reset. So a series
+/// grows with the measured window, by at most about 2 KB per second and never past ``maxSeconds``.
+/// Recording allocates only when a new second begins (amortised array growth and one compaction per
+/// second), never per value within a second.
 ///
 /// Threading: owned by one worker thread (inside ``CellMeasurements``); crosses threads only at join.
 public struct SeriesRecorder: Sendable {

@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A baseline run (folder or run.json) for the profile's gate rules written with `baseline`.", valueName: "run"))
     var baseline: String?
 
-    @Option(name: .long, help: ArgumentHelp("Exit 1 when a stream ends with one of these outcomes (comma-separated: failed for any, or truncated, reset, goaway, connectionLost, deadline, statusError, integrity), as gate rules `<outcome> == 0` added to the profile's.", valueName: "outcomes"))
+    @Option(name: .long, help: ArgumentHelp("Exit 1 when a stream ends with one of these outcomes (comma-separated: \(FailOn.names.joined(separator: ", ")); failed is any), as gate rules `<outcome> == 0` added to the profile's.", valueName: "outcomes"))
     var failOn: String?
 
     func validate() throws {

@@ -24,6 +24,17 @@ struct HostilePeerTests {
         return result.measurements
     }
 
+    /// ``run(_:duration:connectTimeout:)`` that also checks the process's peak RSS grew by less
+    /// than 64 MB during the cell (VmHWM restarts at VmRSS first).
+    static func runInBoundedMemory(_ peer: ScriptedPeer) -> CellMeasurements {
+        _ = ProcessUsage.resetPeakRSS()
+        let baseline = ProcessUsage.current().peakRSSBytes
+        let m = run(peer)
+        let grown = ProcessUsage.current().peakRSSBytes &- baseline
+        #expect(grown < 64 << 20, "peak RSS grew by \(grown) bytes")
+        return m
+    }
+
     static let http1Answer = Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
 
     @Test("a server that answers HTTP/1.1 and hangs up is named, with what it sent")
@@ -153,11 +164,7 @@ struct HostilePeerTests {
             frames += ScriptedPeer.frame(type: 9, flags: i == 9_999 ? 0x4 : 0, stream: 1, payload: header)
         }
         let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: frames)
-        _ = ProcessUsage.resetPeakRSS()   // the peak from here on (VmHWM restarts at VmRSS)
-        let baseline = ProcessUsage.current().peakRSSBytes
-        let m = Self.run(peer)
-        let grown = ProcessUsage.current().peakRSSBytes &- baseline
-        #expect(grown < 64 << 20, "peak RSS grew by \(grown) bytes")
+        let m = Self.runInBoundedMemory(peer)
         #expect(m.outcomes.connectionLost >= 4 && m.outcomes.failed == m.outcomes.connectionLost, "\(m.outcomes)")
         let detail = try #require(m.failures.first?.detail)
         #expect(detail.hasPrefix("the server broke HTTP/2 (") && detail.contains("CONTINUATION"), "\(detail)")
@@ -228,13 +235,9 @@ extension HostilePeerTests {
         var flood = Self.responseHeaders()
         for _ in 0..<100_000 { flood += ScriptedPeer.frame(type: 0, stream: 1) }
         let peer = try ScriptedPeer(greeting: ScriptedPeer.emptySettings, afterRequest: flood)
-        _ = ProcessUsage.resetPeakRSS()
-        let baseline = ProcessUsage.current().peakRSSBytes
         let started = MonotonicClock.now()
-        let m = Self.run(peer)
+        let m = Self.runInBoundedMemory(peer)
         let elapsed = MonotonicClock.now() - started
-        let grown = ProcessUsage.current().peakRSSBytes &- baseline
-        #expect(grown < 64 << 20, "peak RSS grew by \(grown) bytes")
         #expect(m.outcomes.unfinished == 4 && m.outcomes.failed == 0 && m.connectionErrors.isEmpty, "\(m.outcomes) \(m.connectionErrors)")
         #expect(elapsed < 5_000_000_000, "the cell (0.8 s) ends on time: \(elapsed) ns")
     }

@@ -147,6 +147,8 @@ struct SecondHistogramTests {
         merged.merge(SecondHistogram(denseB))
         #expect(merged == SecondHistogram(denseAll))
         #expect(merged.total == 5_000)
+        #expect(merged.indices.capacity < merged.indices.count + 8 && merged.counts.capacity < merged.counts.count + 8,
+                "a merge keeps no growth slack: \(merged.indices.count) buckets, capacity \(merged.indices.capacity)")
         for percentile in [1.0, 50, 90, 99, 99.9] {
             let exact = denseAll.valueAtPercentile(percentile)
             let coarse = merged.nanoseconds(atPercentile: percentile)!

@@ -51,12 +51,17 @@ struct SoakCheckTests {
     func driftAndFiles() throws {
         let samples = (0..<30).map { Sample(second: $0, rssBytes: $0 < 10 ? 10_000_000 + $0 * 1_000_000 : 40_000_000 + ($0 - 10) * 100_000,
                                             openFiles: $0 < 10 ? 5 + $0 : 20) }
-        let check = H2Bench.BenchSession.SoakCheck(samples: samples, settledSecond: 10, streamsCompleted: 1, falseVerdicts: 0, failed: 0)
-        let drift = try #require(check.rssDrift)
+        let check = H2Bench.BenchSession.SoakCheck(samples: samples, settledSecond: 10, streamsCompleted: 1, falseVerdicts: 0)
+        let drift = try #require(check.rssDrift())
         #expect(abs(drift - (41_900_000.0 / 40_000_000.0 - 1)) < 1e-9)
+        var withSeries = check
+        withSeries.seriesBytesAfterSettling = 1_000_000
+        let beyond = try #require(withSeries.rssDriftBeyondSeries)
+        #expect(abs(beyond - (40_900_000.0 / 40_000_000.0 - 1)) < 1e-9, "the series' own bytes are left out")
+        #expect(withSeries.openFilesText == "20–20")
         #expect(check.openFilesRange! == (20, 20), "the ramp before settling does not count")
         let growing = H2Bench.BenchSession.SoakCheck(samples: samples.map { Sample(second: $0.second, rssBytes: $0.rssBytes, openFiles: $0.second * 3) },
-                                                     settledSecond: 10, streamsCompleted: 1, falseVerdicts: 0, failed: 0)
+                                                     settledSecond: 10, streamsCompleted: 1, falseVerdicts: 0)
         #expect(growing.openFilesRange! == (30, 87))
     }
 }
