@@ -50,6 +50,13 @@ extension BenchSession {
             guard let low = after.min(), let high = after.max() else { return nil }
             return (low, high)
         }
+        /// The samples taken while the driver certainly still ran: those of its first `seconds`. The
+        /// sampler stops only once `Driver.run` has returned, so a last sample may fall inside the
+        /// driver's teardown, which closes every connection and frees its buffers (a CI run read
+        /// descriptors "growing" from 5 to 18 that way: the 5 was taken after the teardown).
+        static func whileDriving(_ samples: [SoakSample], seconds: Int) -> [SoakSample] {
+            samples.filter { $0.second < seconds }
+        }
         /// ``openFilesRange`` as `20–21`, or `n/a`.
         var openFilesText: String { openFilesRange.map { "\($0.0)–\($0.1)" } ?? "n/a" }
     }
@@ -82,7 +89,7 @@ extension BenchSession {
                 }
                 usleep(50_000)   // the sampling period's granularity, not a synchronisation
             }
-            return samples   // only samples taken while the driver ran: its teardown closes every connection
+            return samples
         }
         let result = Driver.run(driverOptions, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
         stop.store(true, ordering: .releasing)
@@ -91,7 +98,7 @@ extension BenchSession {
         let m = result.measurements
         let seconds = Int(options.duration.nanoseconds / 1_000_000_000)
         let settledSecond = max(10, seconds / 10)
-        let check = SoakCheck(samples: samples, settledSecond: settledSecond, streamsCompleted: m.outcomes.complete,
+        let check = SoakCheck(samples: SoakCheck.whileDriving(samples, seconds: seconds), settledSecond: settledSecond, streamsCompleted: m.outcomes.complete,
                               falseVerdicts: m.outcomes.truncated + m.outcomes.integrity,
                               seriesBytesAfterSettling: m.series.heapBytes(fromSecond: settledSecond))
         soakCheck = check

@@ -64,4 +64,19 @@ struct SoakCheckTests {
                                                      settledSecond: 10, streamsCompleted: 1, falseVerdicts: 0)
         #expect(growing.openFilesRange! == (30, 87))
     }
+
+    @Test("a sample taken during the driver's teardown (connections closed) is not judged")
+    func teardownSampleIsDropped() throws {
+        // 120 s run: connections open at 18 descriptors; the sampler's last read, at second 120,
+        // lands after the driver closed them.
+        var samples = (0..<120).map { Sample(second: $0, rssBytes: 40_000_000, openFiles: 18) }
+        samples.append(Sample(second: 120, rssBytes: 30_000_000, openFiles: 5))
+        let all = H2Bench.BenchSession.SoakCheck(samples: samples, settledSecond: 12, streamsCompleted: 1, falseVerdicts: 0)
+        #expect(all.openFilesRange! == (5, 18), "unfiltered, the teardown reads as growth")
+        let driving = H2Bench.BenchSession.SoakCheck.whileDriving(samples, seconds: 120)
+        #expect(driving.count == 120)
+        let check = H2Bench.BenchSession.SoakCheck(samples: driving, settledSecond: 12, streamsCompleted: 1, falseVerdicts: 0)
+        #expect(check.openFilesRange! == (18, 18))
+        #expect(try #require(check.rssDrift()) == 0)
+    }
 }
