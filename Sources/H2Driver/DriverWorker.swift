@@ -217,6 +217,7 @@ final class DriverWorker: TimerHandler {
             measurements.consumedDuration.record(nanoseconds: max(now, stream.consumedEnd) &- stream.startTime)
         }
         if verdict.deadlineSource == .server { measurements.serverDeadlines += 1 }
+        if verdict.sizeUnverified { measurements.completeSizeUnverified += 1 }
         measurements.checksum.add(stream.verifier)
         // Open loop: also the uncorrected figure (from the actual submission), to show what the
         // coordinated-omission correction adds.
@@ -231,8 +232,8 @@ final class DriverWorker: TimerHandler {
             let v = stream.verifier
             measurements.recordFailure(StreamFailure(
                 outcome: verdict.outcome, kind: v.plan.kindName, connection: connection, streamID: stream.id,
-                messagesReceived: v.messagesReceived, messagesPlanned: v.plan.expectedMessages,
-                bytesReceived: v.bytesReceived, bytesPlanned: v.plan.expectedBytes,
+                messagesReceived: v.messagesReceived, messagesPlanned: v.plan.plannedMessages,
+                bytesReceived: v.bytesReceived, bytesPlanned: v.plan.plannedBytes,
                 errorCode: verdict.errorCode, grpcStatus: v.grpcStatus, httpStatus: v.httpStatus,
                 detail: verdict.detail, fault: v.plan.faultKey, messagesTaken: stream.consumer?.taken,
                 deadlineSource: verdict.deadlineSource))

@@ -31,8 +31,51 @@ public enum PlanBuilder {
                               path: spec.path ?? "/bytes/\(spec.size.bytes)", requestHeaders: [], requestBody: [],
                               expectedMessageLengths: [], expectedBodySizes: [], expectedBytes: spec.size.bytes,
                               stamped: false)
+        case .httpRequest(let spec):
+            return httpRequestPlan(spec)
+        case .grpcCall(let spec):
+            return grpcCallPlan(spec, checksum: checksum)
         }
     }
+
+    /// `http.request`: the user's method, path, headers and body; a `content-length` goes with a
+    /// body unless the headers carry one. Statuses and the body size are checked as `expect` says.
+    static func httpRequestPlan(_ spec: HTTPRequestSpec) -> StreamPlan {
+        var headers = spec.headers.map { HeaderField(name: $0.name, value: $0.value) }
+        let body = spec.body?.bytes ?? []
+        if spec.body != nil && !headers.contains(where: { $0.name == "content-length" }) {
+            headers.append(HeaderField(name: "content-length", value: String(body.count)))
+        }
+        let expectation = StreamPlan.Expectation(httpStatuses: spec.expectStatus, bytesFixed: spec.expectSize != nil)
+        return StreamPlan(kindName: "http.request", framing: .http, method: spec.method, path: spec.path,
+                          requestHeaders: headers, requestBody: body, expectedMessageLengths: [], expectedBodySizes: [],
+                          expectedBytes: spec.expectSize?.bytes ?? 0, stamped: false, expectation: expectation)
+    }
+
+    /// `grpc.call`: the user's messages framed one after the other, opaque responses counted
+    /// and measured as `expect` says (never decoded, never stamped).
+    static func grpcCallPlan(_ spec: GRPCCallSpec, checksum: ChecksumSampling) -> StreamPlan {
+        var body: [UInt8] = []
+        for message in spec.request { GRPCFrame.append(message.bytes, to: &body) }
+        var headers = grpcHeaders
+        headers += spec.metadata.map { HeaderField(name: $0.name, value: $0.value) }
+        let count = spec.expectMessages ?? 0
+        let length = spec.expectMessageSize?.bytes
+        let lengths = [Int](repeating: length ?? 0, count: count)
+        let expectation = StreamPlan.Expectation(
+            grpcStatuses: spec.expectStatus, messagesFixed: spec.expectMessages != nil,
+            bytesFixed: spec.expectMessages != nil && length != nil, opaque: true, messageLength: length)
+        return StreamPlan(kindName: "grpc.call", framing: .grpc, method: "POST", path: spec.method, requestHeaders: headers,
+                          requestBody: body, expectedMessageLengths: lengths, expectedBodySizes: lengths,
+                          expectedBytes: count * (GRPCFrame.prefixLength + (length ?? 0)), stamped: false,
+                          checksum: checksum, expectation: expectation)
+    }
+
+    /// `content-type: application/grpc` and `te: trailers`.
+    static let grpcHeaders = [
+        HeaderField(name: "content-type", value: "application/grpc"),
+        HeaderField(name: "te", value: "trailers"),
+    ]
 
     /// A `grpc.serverStream` plan with one size and one pause per message: the embedded server
     /// waits `intervals[i]` (after queueing message i−1, or after the request for i = 0) before
@@ -54,10 +97,7 @@ public enum PlanBuilder {
                                  checksum: ChecksumSampling = .all) -> StreamPlan {
         var body: [UInt8] = []
         GRPCFrame.append(request, to: &body)
-        var headers = [
-            HeaderField(name: "content-type", value: "application/grpc"),
-            HeaderField(name: "te", value: "trailers"),
-        ]
+        var headers = grpcHeaders
         if stamped { headers.append(HeaderField(name: stampHeader, value: "1")) }
         let lengths = bodySizes.map { StreamingOutputCallResponse.encodedLength(bodySize: $0) }
         return StreamPlan(kindName: kindName, framing: .grpc, method: "POST", path: path, requestHeaders: headers,

@@ -1,3 +1,4 @@
+import H2Profile
 import H2Wire
 
 /// What one stream sends and exactly what it expects back.
@@ -15,12 +16,44 @@ public final class StreamPlan: Sendable {
         case http
     }
 
-    /// Mix kind name as written in profiles: `grpc.serverStream`, `grpc.unary` or `http.get`.
+    /// What a response must be beyond its framing: accepted statuses, and which counts and
+    /// sizes are fixed. The built-in kinds fix everything (``Expectation/exact``); the generic
+    /// ones (`http.request`, `grpc.call`) may leave sizes and counts open.
+    public struct Expectation: Sendable {
+        /// Accepted `:status` values.
+        public var httpStatuses: StatusSet = .success
+        /// Accepted `grpc-status` codes.
+        public var grpcStatuses: [Int] = [0]
+        /// The number of response messages is ``StreamPlan/expectedMessages`` (else any).
+        public var messagesFixed = true
+        /// The response body is ``StreamPlan/expectedBytes`` bytes (else any).
+        public var bytesFixed = true
+        /// Response messages are opaque: counted and measured, not decoded as payload responses.
+        public var opaque = false
+        /// For opaque messages: each one's exact length (the gRPC length prefix), else any.
+        public var messageLength: Int?
+
+        /// Everything fixed, `2xx` and `grpc-status: 0`: the built-in kinds.
+        public static let exact = Expectation()
+
+        public init(httpStatuses: StatusSet = .success, grpcStatuses: [Int] = [0], messagesFixed: Bool = true,
+                    bytesFixed: Bool = true, opaque: Bool = false, messageLength: Int? = nil) {
+            self.httpStatuses = httpStatuses
+            self.grpcStatuses = grpcStatuses
+            self.messagesFixed = messagesFixed
+            self.bytesFixed = bytesFixed
+            self.opaque = opaque
+            self.messageLength = messageLength
+        }
+    }
+
+    /// Mix kind name as written in profiles: `grpc.serverStream`, `grpc.unary`, `grpc.call`,
+    /// `http.get` or `http.request`.
     public let kindName: String
     /// How the response is framed.
     public let framing: Framing
-    /// `GET` or `POST`.
-    public let method: StaticString
+    /// The request method (`GET`, `POST`, …).
+    public let method: String
     /// The `:path` of the request.
     public let path: String
     /// Request headers beyond the pseudo-headers (content-type, te, the stamp request).
@@ -41,11 +74,13 @@ public final class StreamPlan: Sendable {
     public let fault: Fault?
     /// ``fault``'s header text, the key of ``CellMeasurements/faultOutcomes`` (nil: no fault).
     public let faultKey: String?
+    /// What the response must be beyond its framing.
+    public let expectation: Expectation
 
     /// Creates a plan; see the type's invariants.
-    public init(kindName: String, framing: Framing, method: StaticString, path: String, requestHeaders: [HeaderField], requestBody: [UInt8],
+    public init(kindName: String, framing: Framing, method: String, path: String, requestHeaders: [HeaderField], requestBody: [UInt8],
                 expectedMessageLengths: [Int], expectedBodySizes: [Int], expectedBytes: Int, stamped: Bool,
-                checksum: ChecksumSampling = .all, fault: Fault? = nil) {
+                checksum: ChecksumSampling = .all, fault: Fault? = nil, expectation: Expectation = .exact) {
         precondition(expectedMessageLengths.count == expectedBodySizes.count,
                      "BUG DETECTED: plan message lengths and body sizes differ in count")
         self.kindName = kindName
@@ -61,6 +96,7 @@ public final class StreamPlan: Sendable {
         self.checksum = fault == nil ? checksum : .all
         self.fault = fault
         self.faultKey = fault?.description
+        self.expectation = expectation
     }
 
     /// The same plan with the request header that asks for `fault` (built once per cell, so a
@@ -71,9 +107,13 @@ public final class StreamPlan: Sendable {
                    requestHeaders: requestHeaders + [HeaderField(name: Fault.headerName, value: fault.description)],
                    requestBody: requestBody, expectedMessageLengths: expectedMessageLengths,
                    expectedBodySizes: expectedBodySizes, expectedBytes: expectedBytes, stamped: stamped, checksum: .all,
-                   fault: fault)
+                   fault: fault, expectation: expectation)
     }
 
-    /// Number of messages expected (gRPC), or 0 for a plain HTTP body.
+    /// Number of messages expected (gRPC), or 0 for a plain HTTP body or an open count.
     public var expectedMessages: Int { expectedMessageLengths.count }
+    /// ``expectedMessages`` when the plan fixes it, else `nil` (any).
+    public var plannedMessages: Int? { expectation.messagesFixed ? expectedMessages : nil }
+    /// ``expectedBytes`` when the plan fixes it, else `nil` (any).
+    public var plannedBytes: Int? { expectation.bytesFixed ? expectedBytes : nil }
 }

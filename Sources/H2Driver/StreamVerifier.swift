@@ -32,6 +32,10 @@ public struct StreamVerdict: Sendable, Equatable {
     public var errorCode: HTTP2ErrorCode?
     /// For ``StreamOutcome/deadline``: whose timer ended the stream.
     public var deadlineSource: DeadlineSource? = nil
+    /// A complete stream whose size nothing fixed: an `http.request` without `expect.size`
+    /// answered without `content-length`, or a `grpc.call` without `expect.messages`. It was
+    /// judged by status and END_STREAM only.
+    public var sizeUnverified = false
 }
 
 /// Compares what arrived on one stream with its ``StreamPlan`` and gives the stream exactly
@@ -70,7 +74,8 @@ public struct StreamVerifier {
         self.plan = plan
         self.streamID = streamID
         self.reader = GRPCMessageReader(checksStamps: plan.stamped, checksum: plan.checksum,
-                                        checksumSeed: checksumSeed &+ UInt64(UInt32(bitPattern: streamID)))
+                                        checksumSeed: checksumSeed &+ UInt64(UInt32(bitPattern: streamID)),
+                                        decodesBodies: !plan.expectation.opaque)
     }
 
     /// Stamped messages whose stamp (identity, index, length) was checked.
@@ -117,7 +122,7 @@ public struct StreamVerifier {
     public mutating func data(_ bytes: UnsafeRawBufferPointer, _ onMessage: (Int, UInt64) -> Void) -> Int {
         bytesReceived += bytes.count
         guard plan.framing == .grpc else {
-            if bytesReceived > plan.expectedBytes && integrityProblem == nil {
+            if plan.expectation.bytesFixed && bytesReceived > plan.expectedBytes && integrityProblem == nil {
                 integrityProblem = "body longer than planned: \(bytesReceived) > \(plan.expectedBytes) bytes"
             }
             return 0
@@ -147,12 +152,20 @@ public struct StreamVerifier {
         let index = messagesReceived
         messagesReceived += 1
         guard integrityProblem == nil else { return }
-        guard index < plan.expectedMessages else {
+        let expectation = plan.expectation
+        guard index < plan.expectedMessages || !expectation.messagesFixed else {
             integrityProblem = "message \(index) beyond the \(plan.expectedMessages) planned"
             return
         }
         if message.compressed {
             integrityProblem = "message \(index) is compressed; the plan asked for none"
+            return
+        }
+        if expectation.opaque {
+            // A service h2stress does not know: framing, count and length only.
+            if let length = expectation.messageLength, message.length != length {
+                integrityProblem = "message \(index): \(message.length) bytes, expected \(length)"
+            }
             return
         }
         // The decoded body, never the wire length: any valid encoding of the planned message
@@ -210,7 +223,7 @@ public struct StreamVerifier {
     public func verdict(_ closure: StreamClosure) -> StreamVerdict {
         // The complete case is the hot one: decide it before building any text.
         if case .closed(errorCode: .noError, _) = closure, isComplete {
-            return StreamVerdict(outcome: .complete, detail: "", errorCode: nil)
+            return completeVerdict
         }
         let progress = progressText
         switch closure {
@@ -257,7 +270,7 @@ public struct StreamVerifier {
     /// when that is what happened: a plain-HTTP 2xx response with a `content-length` above the
     /// bytes that arrived, nothing else wrong.
     private var shortBodyEndedByNghttp2: String? {
-        guard plan.framing == .http, integrityProblem == nil, let status = httpStatus, (200..<300).contains(status),
+        guard plan.framing == .http, integrityProblem == nil, let status = httpStatus, plan.expectation.httpStatuses.contains(status),
               let cl = contentLength, bytesReceived < cl else { return nil }
         return "END_STREAM after \(bytesReceived) of content-length \(cl) bytes (nghttp2 enforces content-length and closed the stream with PROTOCOL_ERROR)"
     }
@@ -269,24 +282,31 @@ public struct StreamVerifier {
         guard let status = httpStatus else {
             return StreamVerdict(outcome: .truncated, detail: "stream ended without response headers", errorCode: nil)
         }
-        if !(200..<300).contains(status) {
-            return StreamVerdict(outcome: .statusError, detail: ":status \(status) after \(progress)", errorCode: nil)
+        let expectation = plan.expectation
+        if !expectation.httpStatuses.contains(status) {
+            let expected = expectation.httpStatuses == .success ? "" : ", expected \(expectation.httpStatuses)"
+            return StreamVerdict(outcome: .statusError, detail: ":status \(status)\(expected) after \(progress)", errorCode: nil)
         }
         switch plan.framing {
         case .http:
-            if let cl = contentLength, cl != plan.expectedBytes {
+            if expectation.bytesFixed, let cl = contentLength, cl != plan.expectedBytes {
                 return StreamVerdict(outcome: .integrity, detail: "content-length \(cl), planned \(plan.expectedBytes)", errorCode: nil)
             }
-            if bytesReceived < plan.expectedBytes {
+            if expectation.bytesFixed && bytesReceived < plan.expectedBytes {
                 return StreamVerdict(outcome: .truncated, detail: "END_STREAM after \(progress)", errorCode: nil)
             }
+            if let cl = contentLength, bytesReceived < cl {
+                return StreamVerdict(outcome: .truncated, detail: "END_STREAM after \(bytesReceived) of content-length \(cl) bytes", errorCode: nil)
+            }
         case .grpc:
-            if grpcStatus == Self.grpcDeadlineExceeded {
+            let accepted = expectation.grpcStatuses
+            if grpcStatus == Self.grpcDeadlineExceeded && !accepted.contains(Self.grpcDeadlineExceeded) {
                 return StreamVerdict(outcome: .deadline, detail: "server deadline: grpc-status 4 (DEADLINE_EXCEEDED) after \(progress)",
                                      errorCode: nil, deadlineSource: .server)
             }
-            if let g = grpcStatus, g != 0 {
-                return StreamVerdict(outcome: .statusError, detail: "grpc-status \(g) after \(progress)", errorCode: nil)
+            if let g = grpcStatus, !accepted.contains(g) {
+                let expected = accepted == [0] ? "" : ", expected \(accepted.map(GRPCStatusName.text).joined(separator: " or "))"
+                return StreamVerdict(outcome: .statusError, detail: "grpc-status \(GRPCStatusName.text(g))\(expected) after \(progress)", errorCode: nil)
             }
             if grpcStatus == nil {
                 return StreamVerdict(outcome: .truncated, detail: "trailers missing (no grpc-status) after \(progress)", errorCode: nil)
@@ -294,27 +314,45 @@ public struct StreamVerifier {
             if reader.midMessage {
                 return StreamVerdict(outcome: .truncated, detail: "message \(messagesReceived) cut short after \(progress)", errorCode: nil)
             }
-            if messagesReceived < plan.expectedMessages {
-                return StreamVerdict(outcome: .truncated, detail: "grpc-status 0 after \(progress)", errorCode: nil)
+            if expectation.messagesFixed && messagesReceived < plan.expectedMessages {
+                return StreamVerdict(outcome: .truncated, detail: "grpc-status \(grpcStatus ?? 0) after \(progress)", errorCode: nil)
             }
         }
-        return StreamVerdict(outcome: .complete, detail: "", errorCode: nil)
+        return completeVerdict
+    }
+
+    /// The verdict of a complete stream, marking one whose size nothing fixed.
+    private var completeVerdict: StreamVerdict {
+        var verdict = StreamVerdict(outcome: .complete, detail: "", errorCode: nil)
+        switch plan.framing {
+        case .http: verdict.sizeUnverified = !plan.expectation.bytesFixed && contentLength == nil
+        case .grpc: verdict.sizeUnverified = !plan.expectation.messagesFixed
+        }
+        return verdict
     }
 
     /// Everything planned arrived and nothing was wrong (regardless of how the stream closed).
     public var isComplete: Bool {
-        guard integrityProblem == nil, sawEndStream, let s = httpStatus, (200..<300).contains(s) else { return false }
+        let expectation = plan.expectation
+        guard integrityProblem == nil, sawEndStream, let s = httpStatus, expectation.httpStatuses.contains(s) else { return false }
         switch plan.framing {
-        case .http: return bytesReceived == plan.expectedBytes && (contentLength == nil || contentLength == plan.expectedBytes)
-        case .grpc: return grpcStatus == 0 && !reader.midMessage && messagesReceived == plan.expectedMessages
+        case .http:
+            if let cl = contentLength, bytesReceived != cl { return false }
+            return !expectation.bytesFixed
+                || bytesReceived == plan.expectedBytes && (contentLength == nil || contentLength == plan.expectedBytes)
+        case .grpc:
+            guard let g = grpcStatus, expectation.grpcStatuses.contains(g), !reader.midMessage else { return false }
+            return !expectation.messagesFixed || messagesReceived == plan.expectedMessages
         }
     }
 
     /// "47/100 messages, 4,700/71,636 bytes".
     public var progressText: String {
+        let messages = plan.plannedMessages.map(String.init) ?? "any"
+        let bytes = plan.plannedBytes.map(String.init) ?? "any"
         switch plan.framing {
-        case .grpc: return "\(messagesReceived)/\(plan.expectedMessages) messages, \(bytesReceived)/\(plan.expectedBytes) bytes"
-        case .http: return "\(bytesReceived)/\(plan.expectedBytes) bytes"
+        case .grpc: return "\(messagesReceived)/\(messages) messages, \(bytesReceived)/\(bytes) bytes"
+        case .http: return "\(bytesReceived)/\(bytes) bytes"
         }
     }
 

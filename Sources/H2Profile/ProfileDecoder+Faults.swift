@@ -6,12 +6,7 @@ extension ProfileDecoder {
     /// HTTP/2 error codes by name (RFC 9113 §7), from the one table in H2Wire.
     static let http2ErrorCodes: [(String, UInt32)] = HTTP2ErrorCode.named.map { ($0.name, $0.code.rawValue) }
     /// gRPC status codes by name.
-    static let grpcStatusCodes: [(String, UInt32)] = [
-        ("OK", 0), ("CANCELLED", 1), ("UNKNOWN", 2), ("INVALID_ARGUMENT", 3), ("DEADLINE_EXCEEDED", 4),
-        ("NOT_FOUND", 5), ("ALREADY_EXISTS", 6), ("PERMISSION_DENIED", 7), ("RESOURCE_EXHAUSTED", 8),
-        ("FAILED_PRECONDITION", 9), ("ABORTED", 10), ("OUT_OF_RANGE", 11), ("UNIMPLEMENTED", 12),
-        ("INTERNAL", 13), ("UNAVAILABLE", 14), ("DATA_LOSS", 15), ("UNAUTHENTICATED", 16),
-    ]
+    static let grpcStatusCodes: [(String, UInt32)] = GRPCStatusName.all.map { ($0.name, UInt32($0.code)) }
 
     /// Decodes `faults`; shares add up to at most 1.
     func decodeFaults(_ node: ProfileNode, _ path: String) throws(ProfileError) -> [FaultSpec] {

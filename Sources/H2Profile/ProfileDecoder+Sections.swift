@@ -88,7 +88,7 @@ extension ProfileDecoder {
         let entry = try fields(node, path, allowed: ["weight"] + Self.kindKeys)
         let weight = try entry.value("weight").map { (node) throws(ProfileError) in try int(node, entry.path("weight"), 1...1_000_000) } ?? 1
         let kinds = Self.kindKeys.filter { entry.has($0) }
-        let choices = "`grpc.serverStream`, `grpc.unary` or `http.get`"
+        let choices = "`grpc.serverStream`, `grpc.unary`, `grpc.call`, `http.get` or `http.request`"
         guard kinds.count == 1, let kindKey = kinds.first else {
             if kinds.isEmpty {
                 throw fail(node.origin, path, "`\(path)` has no stream kind; add one of \(choices), e.g. `http.get: {size: 64KiB}`")
@@ -102,6 +102,8 @@ extension ProfileDecoder {
         switch kindKey {
         case "grpc.serverStream": kind = .grpcServerStream(try decodeServerStream(kindNode, kindPath))
         case "grpc.unary": kind = .grpcUnary(try decodeUnary(kindNode, kindPath))
+        case "grpc.call": kind = .grpcCall(try decodeGRPCCall(kindNode, kindPath))
+        case "http.request": kind = .httpRequest(try decodeHTTPRequest(kindNode, kindPath))
         default: kind = .httpGet(try decodeHTTPGet(kindNode, kindPath))
         }
         return MixEntry(weight: weight, kind: kind)

@@ -38,7 +38,7 @@ struct ProfileDecoder {
         "pendingMessageCredit": "client", "connectTimeout": "client", "sendGrpcTimeout": "client",
         "keepalive": "client", "consumers": "", "faults": "", "rate": "",
     ]
-    static let kindKeys = ["grpc.serverStream", "grpc.unary", "http.get"]
+    static let kindKeys = ["grpc.serverStream", "grpc.unary", "grpc.call", "http.get", "http.request"]
 
     static let maxTime = TimeSpan(nanoseconds: 3_600_000_000_000)
     static let threadRange = Profile.threadRange

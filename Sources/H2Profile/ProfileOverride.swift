@@ -4,7 +4,7 @@ import Yams
 ///
 /// The path is dotted field names with optional list indexes: `duration`,
 /// `client.streamWindow`, `mix[0].weight`, `mix[0].grpc.serverStream.size` (the kind keys
-/// `grpc.serverStream`, `grpc.unary` and `http.get` count as one name). The value is read as
+/// `grpc.serverStream`, `grpc.unary`, `grpc.call`, `http.get` and `http.request` count as one name). The value is read as
 /// YAML, so `[1,2]` is a list and `{url: "h2c://h:1"}` a mapping. Missing mappings on the
 /// way are created; whether the final field exists is checked by the profile decoder,
 /// which names the override in its message.
@@ -22,7 +22,7 @@ struct ProfileOverride: Sendable {
     /// The parsed value, with origin `.override(text)`.
     var value: ProfileNode
 
-    private static let dottedKeys: [String: Set<String>] = ["grpc": ["serverStream", "unary"], "http": ["get"]]
+    private static let dottedKeys: [String: Set<String>] = ["grpc": ["serverStream", "unary", "call"], "http": ["get", "request"]]
 
     /// Parses `path=value`; `file` is used for the error's location.
     init(_ text: String, file: String) throws(ProfileError) {

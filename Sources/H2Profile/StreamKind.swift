@@ -1,5 +1,5 @@
 /// What one stream of the mix does. In YAML the key names the kind:
-/// `grpc.serverStream`, `grpc.unary` or `http.get`.
+/// `grpc.serverStream`, `grpc.unary`, `grpc.call`, `http.get` or `http.request`.
 public enum StreamKind: Sendable, Hashable, Codable {
     /// `grpc.serverStream: {messages, size, interval, bursts}`.
     case grpcServerStream(ServerStreamSpec)
@@ -7,13 +7,19 @@ public enum StreamKind: Sendable, Hashable, Codable {
     case grpcUnary(UnarySpec)
     /// `http.get: {size, path}`.
     case httpGet(HTTPGetSpec)
+    /// `http.request: {method, path, headers, body, expect: {status, size}}`.
+    case httpRequest(HTTPRequestSpec)
+    /// `grpc.call: {method, request, metadata, expect: {status, messages, messageSize}}`.
+    case grpcCall(GRPCCallSpec)
 
-    /// The YAML key of this kind (`grpc.serverStream`, `grpc.unary`, `http.get`).
+    /// The YAML key of this kind (`grpc.serverStream`, `grpc.unary`, `http.get`, …).
     public var yamlKey: String {
         switch self {
         case .grpcServerStream: "grpc.serverStream"
         case .grpcUnary: "grpc.unary"
         case .httpGet: "http.get"
+        case .httpRequest: "http.request"
+        case .grpcCall: "grpc.call"
         }
     }
 }

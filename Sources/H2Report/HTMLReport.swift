@@ -105,7 +105,9 @@ public enum HTMLReport {
         } else {
             parts.append("wake latency n/a")
         }
-        return "<p class=\"headline\">" + parts.joined(separator: " · ") + "</p>\n"
+        var out = "<p class=\"headline\">" + parts.joined(separator: " · ") + "</p>\n"
+        if let note = MarkdownReport.sizeUnverifiedNote(run) { out += "<p class=\"legend-text\">\(emphasis("S" + note.dropFirst()))</p>\n" }
+        return out
     }
 
     private static func openLoop(_ run: RunResult) -> String {

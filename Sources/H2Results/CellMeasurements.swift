@@ -58,6 +58,8 @@ public struct CellMeasurements: Sendable {
     /// Streams with outcome `deadline` that the server ended (``DeadlineSource/server``); the
     /// rest of `outcomes.deadline` were ended by the driver's own timer.
     public var serverDeadlines = 0
+    /// Complete streams whose size nothing fixed (``CellResult/completeSizeUnverified``).
+    public var completeSizeUnverified = 0
     /// Frame traces of abnormal streams' connections (at most ``FrameTraceDump/capPerCell``);
     /// written to `frames/`, not to `run.json`.
     public var frameTraces: [FrameTraceDump] = []
@@ -142,6 +144,7 @@ public struct CellMeasurements: Sendable {
         streamDuration.merge(other.streamDuration)
         consumedDuration.merge(other.consumedDuration)
         serverDeadlines += other.serverDeadlines
+        completeSizeUnverified += other.completeSizeUnverified
         messageGap.merge(other.messageGap)
         wakePoll.merge(other.wakePoll)
         wakeDispatch.merge(other.wakeDispatch)

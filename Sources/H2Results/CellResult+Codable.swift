@@ -3,7 +3,7 @@
 extension CellResult {
     enum CodingKeys: String, CodingKey {
         case index, id, threads, serverThreads, variant, `repeat`, durationSeconds, streams, throughput, latency
-        case wake, histograms, flowControl, series, openLoop, consumers, deadlines, checksum
+        case wake, histograms, flowControl, series, openLoop, consumers, deadlines, checksum, completeSizeUnverified
         case cpu, peakRSSBytes, bytesReceived, messagesReceived, streamsStarted, connectionsOpened, connectionErrors
         case failures, failuresDropped, faults, notes, target
     }
@@ -39,6 +39,7 @@ extension CellResult {
             ?? ConsumerResult(delayNanoseconds: 0, slowStreams: 0)
         deadlines = try c.decodeIfPresent(DeadlineSources.self, forKey: .deadlines)
         checksum = try c.decodeIfPresent(ChecksumCoverage.self, forKey: .checksum)
+        completeSizeUnverified = try c.decodeIfPresent(Int.self, forKey: .completeSizeUnverified)
         cpu = try c.decode(CPUUsage.self, forKey: .cpu)
         peakRSSBytes = try c.decode(UInt64.self, forKey: .peakRSSBytes)
         bytesReceived = try c.decode(Int.self, forKey: .bytesReceived)

@@ -50,6 +50,10 @@ public struct CellResult: Sendable, Codable {
     public var deadlines: DeadlineSources?
     /// Stamp and checksum coverage; absent when no stamped message arrived.
     public var checksum: ChecksumCoverage?
+    /// Of the complete streams, those judged by status and END_STREAM only because nothing
+    /// fixed their size: `http.request` without `expect.size` answered without
+    /// `content-length`, `grpc.call` without `expect.messages`. Absent when 0.
+    public var completeSizeUnverified: Int?
     /// The driver's CPU time during the cell.
     public var cpu: CPUUsage
     /// The driver's peak resident set size in bytes (`ru_maxrss`, high-water mark of the process).
@@ -133,6 +137,7 @@ public struct CellResult: Sendable, Codable {
             ? DeadlineSources(client: measurements.outcomes.deadline - measurements.serverDeadlines, server: measurements.serverDeadlines)
             : nil
         self.checksum = measurements.checksum.messagesStampChecked > 0 ? measurements.checksum : nil
+        self.completeSizeUnverified = measurements.completeSizeUnverified > 0 ? measurements.completeSizeUnverified : nil
         self.cpu = CPUUsage(
             userSeconds: cpu.userSeconds.isFinite ? cpu.userSeconds : 0,
             systemSeconds: cpu.systemSeconds.isFinite ? cpu.systemSeconds : 0

@@ -5,7 +5,7 @@ import H2Wire
 public struct StreamFailure: Sendable, Codable, Equatable {
     /// The outcome the verifier gave the stream (never ``StreamOutcome/complete``).
     public var outcome: StreamOutcome
-    /// What the stream was: `grpc.serverStream`, `grpc.unary` or `http.get`.
+    /// What the stream was: `grpc.serverStream`, `grpc.unary`, `grpc.call`, `http.get` or `http.request`.
     public var kind: String
     /// Index of the connection within the worker set (0-based, unique within the cell).
     public var connection: Int
@@ -18,12 +18,14 @@ public struct StreamFailure: Sendable, Codable, Equatable {
     /// Messages the stream's consumer had *taken* when the stream ended (absent for streams
     /// without a consumer model: those take every message as it arrives).
     public var messagesTaken: Int?
-    /// Messages the plan expected.
-    public var messagesPlanned: Int
+    /// Messages the plan expected; absent when it left the count open (`grpc.call` without
+    /// `expect.messages`).
+    public var messagesPlanned: Int?
     /// DATA payload bytes received.
     public var bytesReceived: Int
-    /// DATA payload bytes the plan expected.
-    public var bytesPlanned: Int
+    /// DATA payload bytes the plan expected; absent when it left the size open
+    /// (`http.request` without `expect.size`, `grpc.call` without fixed counts and sizes).
+    public var bytesPlanned: Int?
     /// HTTP/2 error code of RST_STREAM or GOAWAY, when there was one.
     public var errorCode: HTTP2ErrorCode?
     /// `grpc-status` when trailers arrived.
@@ -41,7 +43,7 @@ public struct StreamFailure: Sendable, Codable, Equatable {
     /// Creates a failure record.
     public init(
         outcome: StreamOutcome, kind: String, connection: Int, streamID: Int32,
-        messagesReceived: Int, messagesPlanned: Int, bytesReceived: Int, bytesPlanned: Int,
+        messagesReceived: Int, messagesPlanned: Int?, bytesReceived: Int, bytesPlanned: Int?,
         errorCode: HTTP2ErrorCode? = nil, grpcStatus: Int? = nil, httpStatus: Int? = nil, detail: String, fault: String? = nil,
         messagesTaken: Int? = nil, deadlineSource: DeadlineSource? = nil
     ) {

@@ -2,7 +2,7 @@ import H2Loop
 import H2Wire
 
 /// The embedded HTTP/2 target: `threads` loop threads on one port (SO_REUSEPORT), serving the
-/// grpc.testing interop methods and `GET /bytes/<n>` (see ``ServerConnection``).
+/// grpc.testing interop methods and `GET /bytes/<n>` (any method; an upload is read and dropped) (see ``ServerConnection``).
 ///
 /// Threading: `start` binds every listener on the calling thread (so the port is known and
 /// errors are thrown before anything runs), then each loop runs on its own thread. `stop`

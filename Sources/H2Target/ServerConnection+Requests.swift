@@ -42,7 +42,8 @@ extension ServerConnection {
     static func route(method: String, path: String, grpc: Bool) -> ServerStream.Route {
         if method == "POST" && path == "/grpc.testing.TestService/StreamingOutputCall" { return .streamingOutput }
         if method == "POST" && path == "/grpc.testing.TestService/UnaryCall" { return .unary }
-        if method == "GET" || method == "HEAD", path.hasPrefix("/bytes/"), let n = Int(path.dropFirst(7)), n >= 0 {
+        // Any method: a POST or PUT body is read and dropped, so uploads can be load-tested too.
+        if path.hasPrefix("/bytes/"), let n = Int(path.dropFirst(7)), n >= 0 {
             return .bytes(n)
         }
         return .notFound(grpc: grpc)
@@ -58,6 +59,7 @@ extension ServerConnection {
         } else {
             session.consume(stream: stream, bytes: bytes.count)
         }
+        if case .bytes = streams[stream]!.route { return }   // an upload to /bytes/<n> is dropped, not kept
         if streams[stream]!.requestBody.count + bytes.count <= 16 * 1024 * 1024 {
             streams[stream]!.requestBody.append(contentsOf: bytes)
         }

@@ -10,7 +10,7 @@ struct ServerStream {
         case streamingOutput
         /// `grpc.testing.TestService/UnaryCall`.
         case unary
-        /// `GET /bytes/<n>`.
+        /// `/bytes/<n>`, any method (a request body is dropped).
         case bytes(Int)
         /// Anything else (answered 404, or gRPC UNIMPLEMENTED).
         case notFound(grpc: Bool)

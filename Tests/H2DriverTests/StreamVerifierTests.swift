@@ -236,7 +236,7 @@ struct StreamVerifierTests {
         #expect(v.grpcStatus == 13)
         #expect(v.verdict(Self.cleanClose) == StreamVerdict(
             outcome: .statusError,
-            detail: "grpc-status 13 after 10/10 messages, \(Self.serverStream.expectedBytes)/\(Self.serverStream.expectedBytes) bytes",
+            detail: "grpc-status 13 (INTERNAL) after 10/10 messages, \(Self.serverStream.expectedBytes)/\(Self.serverStream.expectedBytes) bytes",
             errorCode: nil))
     }
 
@@ -263,7 +263,7 @@ struct StreamVerifierTests {
         v.receiveHeaders([(":status", "200"), ("content-type", "application/grpc"), ("grpc-status", "12")], endStream: true)
         let verdict = v.verdict(Self.cleanClose)
         #expect(verdict.outcome == .statusError)
-        #expect(verdict.detail.hasPrefix("grpc-status 12 after 0/1 messages"))
+        #expect(verdict.detail.hasPrefix("grpc-status 12 (UNIMPLEMENTED) after 0/1 messages"))
     }
 
     @Test func aNon2xxHTTPStatusIsAStatusError() {

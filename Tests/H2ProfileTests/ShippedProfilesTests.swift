@@ -113,7 +113,7 @@ struct ShippedProfilesTests {
             switch entry.kind {
             case .grpcUnary: true
             case .httpGet(let get): get.size.bytes <= 4096
-            case .grpcServerStream: false
+            case .grpcServerStream, .grpcCall, .httpRequest: false
             }
         })
     }

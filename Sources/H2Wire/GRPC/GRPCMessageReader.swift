@@ -24,6 +24,9 @@ public struct GRPCMessageReader {
     public let maxMessageLength: Int
     /// Whether bodies are located and checked against their stamp.
     public let checksStamps: Bool
+    /// Whether messages are decoded as payload responses at all (false: opaque messages of a
+    /// service h2stress does not know, only framed, counted and measured).
+    public let decodesBodies: Bool
     /// Which stamped bodies are summed in full (the others: stamp and length only).
     public let checksum: ChecksumSampling
     /// This stream's input to ``ChecksumSampling/covers(seed:index:)``.
@@ -59,11 +62,13 @@ public struct GRPCMessageReader {
     ///   - checksStamps: locate each response's payload body and verify its ``MessageStamp``.
     ///   - checksum: which of those bodies are summed in full (default: all).
     ///   - checksumSeed: the stream's seed for `checksum` sampling.
+    ///   - decodesBodies: decode each message as a payload response (false: opaque messages).
     public init(maxMessageLength: Int = GRPCMessageReader.defaultMaxMessageLength, checksStamps: Bool = false,
-                checksum: ChecksumSampling = .all, checksumSeed: UInt64 = 0) {
+                checksum: ChecksumSampling = .all, checksumSeed: UInt64 = 0, decodesBodies: Bool = true) {
         precondition(maxMessageLength >= 0, "BUG DETECTED: negative maxMessageLength")
         self.maxMessageLength = maxMessageLength
-        self.checksStamps = checksStamps
+        self.checksStamps = checksStamps && decodesBodies
+        self.decodesBodies = decodesBodies
         self.checksum = checksum
         self.checksumSeed = checksumSeed
     }
@@ -82,7 +87,7 @@ public struct GRPCMessageReader {
     /// Forgets all state, for reuse on a new stream (limits and options are kept).
     public mutating func reset() {
         self = GRPCMessageReader(maxMessageLength: maxMessageLength, checksStamps: checksStamps,
-                                 checksum: checksum, checksumSeed: checksumSeed)
+                                 checksum: checksum, checksumSeed: checksumSeed, decodesBodies: decodesBodies)
     }
 
     /// Feeds the next chunk of stream DATA; calls `onMessage` for every message it completes,
@@ -149,12 +154,12 @@ public struct GRPCMessageReader {
                 (raw.baseAddress! + start).copyMemory(from: bytes.baseAddress!, byteCount: n)
             }
         }
-        guard !current.compressed else { return }  // a compressed message is not decoded
+        guard !current.compressed, decodesBodies else { return }  // a compressed or opaque message is not decoded
         decoder.feed(bytes, into: &stampSink)
     }
 
     private mutating func completeMessage(_ onMessage: (borrowing GRPCMessageInfo) -> Void) {
-        if !current.compressed {
+        if !current.compressed && decodesBodies {
             decoder.finish()
             current.decodeError = decoder.error
             current.bodyLength = decoder.error == nil ? decoder.bodyLength : 0

@@ -51,16 +51,16 @@ public final class ClientSession {
     /// Submits a request; `body` (may be empty) is sent as DATA with END_STREAM, or
     /// END_STREAM goes on HEADERS when it is empty. Returns the stream id.
     ///
-    /// `method` and `scheme` are referenced, not copied; `authority`, `path` and
-    /// `extraHeaders` (lowercase names) are packed into one reused buffer. `grpcTimeout`, when
+    /// `scheme` is referenced, not copied; `method`, `authority`, `path` and `extraHeaders`
+    /// (lowercase names) are packed into one reused buffer. `grpcTimeout`, when
     /// given, is written as the `grpc-timeout` field (no allocation).
-    public func submitRequest(method: StaticString, scheme: StaticString, authority: String, path: String,
+    public func submitRequest(method: String, scheme: StaticString, authority: String, path: String,
                               extraHeaders: [HeaderField], body: [UInt8],
                               grpcTimeout: GRPCTimeout? = nil) throws(HTTP2Error) -> Int32 {
         let block = headerBlock
         block.begin(fieldCount: 5 + extraHeaders.count,
-                    dynamicBytes: authority.utf8.count + path.utf8.count + HeaderBlockBuilder.dynamicByteCount(extraHeaders))
-        block.addStatic(name: ":method", value: method)
+                    dynamicBytes: method.utf8.count + authority.utf8.count + path.utf8.count + HeaderBlockBuilder.dynamicByteCount(extraHeaders))
+        block.add(name: ":method", value: method)
         block.addStatic(name: ":scheme", value: scheme)
         block.add(name: ":authority", value: authority)
         block.add(name: ":path", value: path)
