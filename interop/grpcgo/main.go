@@ -1,6 +1,6 @@
 // Command h2stress-grpcgo is the grpc-go side of h2stress's interop checks: a grpc-go
-// grpc.testing.TestService server, a grpc-go client for the seed scenario, and the
-// Go-protobuf encoding fixtures. See README.md.
+// grpc.testing.TestService server (with the schema-less echo service h2stress.echo.Echo), a
+// grpc-go client for the seed scenario, and the Go-protobuf encoding fixtures. See README.md.
 //
 //	h2stress-grpcgo serve    [-port N] [-stream-window B] [-conn-window B] [-stats FILE]
 //	h2stress-grpcgo client   -target 127.0.0.1:PORT [-streams 200] [-messages 100] ...
@@ -20,7 +20,8 @@ import (
 const usage = `usage: h2stress-grpcgo <command> [flags]   (h2stress-grpcgo <command> -h lists the flags)
 
 commands:
-  serve     grpc-go grpc.testing.TestService server (UnaryCall, StreamingOutputCall) on 127.0.0.1
+  serve     grpc-go grpc.testing.TestService server (UnaryCall, StreamingOutputCall) and the
+            schema-less echo service h2stress.echo.Echo (Unary, Stream) on 127.0.0.1
   client    grpc-go client for the seed scenario; prints one JSON line
   fixtures  Go-protobuf encodings of the response messages, as JSON (or -verify a fixtures file)
 `

@@ -3,6 +3,7 @@ package main
 // serve: grpc.testing.TestService (UnaryCall, StreamingOutputCall) on grpc-go, registered with
 // a hand-written grpc.ServiceDesc and the pass-through codec, written the way an ordinary
 // grpc-go application is: the handlers sleep with the call's context and stop on its error.
+// The same server also serves the schema-less echo service h2stress.echo.Echo (echo.go).
 
 import (
 	"context"
@@ -51,6 +52,9 @@ type serverStats struct {
 	sendErrors        map[string]int64 // Send error status code name → count
 	messagesSent      int64
 	active            sync.WaitGroup // handlers running
+	// h2stress.echo.Echo, counted apart so the TestService fields above keep their meaning.
+	echoCalls        int64
+	echoMessagesSent int64
 }
 
 // begin records a call's arrival.
@@ -102,6 +106,19 @@ func (s *serverStats) sent() {
 	s.mu.Unlock()
 }
 
+func (s *serverStats) echoBegin() {
+	s.mu.Lock()
+	s.echoCalls++
+	s.mu.Unlock()
+}
+
+// echoSent counts an echo response handed to grpc-go (Send, or a unary handler's return).
+func (s *serverStats) echoSent() {
+	s.mu.Lock()
+	s.echoMessagesSent++
+	s.mu.Unlock()
+}
+
 // snapshot is the stats line's JSON object.
 func (s *serverStats) snapshot(cfg serverConfig) map[string]interface{} {
 	s.mu.Lock()
@@ -132,6 +149,8 @@ func (s *serverStats) snapshot(cfg serverConfig) map[string]interface{} {
 		"unfinished":            s.calls - endedTotal,
 		"sendErrors":            sendErrors,
 		"messagesSent":          s.messagesSent,
+		"echoCalls":             s.echoCalls,
+		"echoMessagesSent":      s.echoMessagesSent,
 		"gomaxprocs":            runtime.GOMAXPROCS(0),
 		"streamWindow":          cfg.streamWindow,
 		"connWindow":            cfg.connWindow,
@@ -268,6 +287,7 @@ func runServe(args []string) int {
 	impl := &testServer{}
 	server := grpc.NewServer(opts...)
 	server.RegisterService(&testServiceDesc, impl)
+	server.RegisterService(&echoServiceDesc, &echoServer{stats: &impl.stats})
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
