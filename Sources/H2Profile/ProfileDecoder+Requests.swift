@@ -6,10 +6,23 @@ import H2Wire
 extension ProfileDecoder {
     static let httpRequestKeys = ["method", "path", "headers", "body", "expect"]
     static let grpcCallKeys = ["method", "request", "metadata", "expect"]
-    /// Headers the transport owns: HTTP/2 forbids the connection-specific ones (RFC 9113
-    /// §8.2.2), and h2stress writes the others itself.
-    static let reservedHeaders: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host"]
-    static let reservedMetadata: Set<String> = ["content-type", "te", "grpc-timeout", "content-length"]
+    /// Headers a request cannot carry, and why: HTTP/2 forbids the connection-specific ones
+    /// (RFC 9113 §8.2.2); `host` is the `:authority` h2stress sends.
+    static let reservedHeaders: [String: String] = [
+        "connection": "HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2)",
+        "keep-alive": "HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2)",
+        "proxy-connection": "HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2)",
+        "transfer-encoding": "HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2)",
+        "upgrade": "HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2)",
+        "host": "h2stress sends the target's host and port as `:authority`",
+    ]
+    /// Metadata h2stress writes for every gRPC call.
+    static let reservedMetadata: [String: String] = [
+        "content-type": "h2stress sends `application/grpc`",
+        "te": "h2stress sends `te: trailers`",
+        "grpc-timeout": "h2stress sends it from `client.deadline`",
+        "content-length": "h2stress frames the request messages itself",
+    ]
 
     func decodeHTTPRequest(_ node: ProfileNode, _ path: String) throws(ProfileError) -> HTTPRequestSpec {
         let spec = try fields(node, path, allowed: Self.httpRequestKeys)
@@ -57,7 +70,8 @@ extension ProfileDecoder {
                 request = [try requestBody(requestNode, field, grpc: true)]
             }
         }
-        let metadata = try headerPairs(spec.value("metadata"), spec.path("metadata"), reserved: Self.reservedHeaders.union(Self.reservedMetadata))
+        let metadata = try headerPairs(spec.value("metadata"), spec.path("metadata"),
+                                       reserved: Self.reservedHeaders.merging(Self.reservedMetadata) { first, _ in first })
         var result = GRPCCallSpec(method: method, request: request, metadata: metadata)
         if let expectNode = spec.value("expect") {
             let expect = try fields(expectNode, spec.path("expect"), allowed: ["status", "messages", "messageSize"])
@@ -82,7 +96,7 @@ extension ProfileDecoder {
     }
 
     /// `{name: value, …}`: names become lowercase; pseudo-headers and `reserved` are refused.
-    private func headerPairs(_ node: ProfileNode?, _ field: String, reserved: Set<String>) throws(ProfileError) -> [HeaderPair] {
+    private func headerPairs(_ node: ProfileNode?, _ field: String, reserved: [String: String]) throws(ProfileError) -> [HeaderPair] {
         guard let node else { return [] }
         let map = try fields(node, field, allowed: (node.entries ?? []).map(\.key))
         var pairs: [HeaderPair] = []
@@ -92,8 +106,8 @@ extension ProfileDecoder {
             guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
                 throw fail(entry.keyOrigin, entryField, "`\(entryField)`: `\(entry.key)` is not a valid header name; use letters, digits and `-` (pseudo-headers such as `:authority` are set by h2stress)")
             }
-            guard !reserved.contains(name) else {
-                throw fail(entry.keyOrigin, entryField, "`\(entryField)`: h2stress sets `\(name)` itself (or HTTP/2 forbids it); remove it")
+            if let reason = reserved[name] {
+                throw fail(entry.keyOrigin, entryField, "`\(entryField)`: remove `\(name)`; \(reason)")
             }
             let value: String
             switch entry.value.kind {
@@ -134,10 +148,11 @@ extension ProfileDecoder {
             }
             return RequestBody(source: .size(size), bytes: [UInt8](repeating: RequestBody.filler, count: size.bytes))
         }
-        guard case .mapping(let entries) = node.kind, entries.count == 1, let entry = entries.first else {
-            throw fail(node.origin, field, "`\(field)`: write \(forms), got \(node.shownAs)")
-        }
         let form = try fields(node, field, allowed: ["text", "base64", "file"])
+        guard form.entries.count == 1, let entry = form.entries.first else {
+            let given = form.entries.isEmpty ? "nothing" : form.entries.map { "`\($0.key)`" }.joined(separator: " and ")
+            throw fail(node.origin, field, "`\(field)`: write \(forms): one of them, got \(given)")
+        }
         let valueField = form.path(entry.key)
         let text = try string(entry.value, valueField)
         let body: RequestBody

@@ -196,8 +196,9 @@ enum YAMLBudget {
 
         /// What may stand right before an anchor or alias token.
         static let tokenBoundary: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "[", "{", ",", ":", "?", "-", "\"", "'"]
-        /// What ends an anchor or alias name (YAML: whitespace and flow indicators).
-        static let nameEnd: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "[", "]", "{", "}", ","]
+        /// What ends an anchor or alias name (YAML: whitespace and flow indicators; quotes too,
+        /// so that a false match inside a quoted scalar such as `"*/*"` keeps its closing quote).
+        static let nameEnd: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "[", "]", "{", "}", ",", "\"", "'"]
 
         static func name(in scalars: [Unicode.Scalar], from start: Int) -> [Unicode.Scalar]? {
             var end = start

@@ -22,6 +22,9 @@ public struct RunPipeline {
     public var baselinePath: String?
     /// No progress line and no notes on stderr.
     public var quiet = false
+    /// The profile's text when it exists only on the command line (`run --url`): kept in the
+    /// run folder as `profile.yaml`, to run again or grow into variants.
+    public var profileText: String?
 
     public init(loaded: LoadedProfile, profilePath: String) {
         self.loaded = loaded
@@ -41,6 +44,13 @@ public struct RunPipeline {
             directory = try RunDirectory(resultsRoot: resultsDir, profileName: loaded.base.name, startedAt: Date())
         } catch {
             throw ExitError(ExitStatus.runFailed, "cannot create the results folder: \(error)")
+        }
+        if let profileText {
+            do {
+                try profileText.write(toFile: directory.path + "/profile.yaml", atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.error("could not keep the profile as profile.yaml: \(error)")
+            }
         }
         let control = RunControl()
         InterruptWatcher.install { control.interrupt() }

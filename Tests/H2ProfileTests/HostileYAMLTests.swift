@@ -81,6 +81,20 @@ struct HostileYAMLTests {
         #expect(loaded.cells.map(\.profile.client.streamWindow) == [.mebibytes(1), .kibibytes(64)])
     }
 
+    @Test("a quoted `*` or `&` beside a real alias is text, not an alias (an `accept: \"*/*\"` header)")
+    func quotedStarsBesideAnAlias() throws {
+        let yaml = """
+            name: stars
+            duration: 1s
+            mix: [{http.request: {path: /, headers: {accept: "*/*", x-b: '&x'}}}]
+            client: &wide {streamWindow: 1MiB}
+            sweep: {variants: [{name: a, client: *wide}]}
+            """
+        let loaded = try ProfileLoader.parse(yaml: yaml, file: "stars.yaml")
+        guard case .httpRequest(let spec) = loaded.base.mix[0].kind else { Issue.record("kind"); return }
+        #expect(spec.headers == [HeaderPair(name: "accept", value: "*/*"), HeaderPair(name: "x-b", value: "&x")])
+    }
+
     @Test("an expansion just under the budget loads; ten times more is refused at the alias line")
     func budgetEdge() throws {
         // 4 levels of 10 over a 10-item list: 10^5 leaves under the budget's 100,000 nodes only
