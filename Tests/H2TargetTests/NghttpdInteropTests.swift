@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import H2Target
 import H2Profile
+import H2Results
 
 /// The driver against nghttpd (nghttp2's own server, Debian `nghttp2-server`) serving files of
 /// known sizes over h2c, started as a managed target: `http.get` with `path:`.
@@ -93,5 +94,48 @@ struct NghttpdInteropTests {
         let cells = try #require(json?["cells"] as? [[String: Any]])
         let envs = cells.compactMap { ($0["target"] as? [String: Any])?["env"] as? [String: String] }
         #expect(envs.map { $0["GOMAXPROCS"] } == ["1", "2"])
+    }
+
+    @Test("http.request against nghttpd: a file of unknown size, POST and PUT uploads echoed back, an expected 404, and the wrong status or size caught")
+    func genericRequests() throws {
+        let nghttpd = try Self.nghttpd()
+        let upload = (0..<3_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let docroot = try Self.docroot(["f1000": [UInt8](repeating: 9, count: 1_000), "up.bin": upload])
+        defer { try? FileManager.default.removeItem(atPath: docroot) }
+        let body = ManagedTargetRun.quoted(docroot + "/up.bin")
+        let run = try ManagedTargetRun.run(yaml: """
+            name: nghttpd-generic
+            target:
+              command: [\(ManagedTargetRun.quoted(nghttpd)), "--no-tls", "--echo-upload", "-d", \(ManagedTargetRun.quoted(docroot)), "{port}"]
+            duration: 20s
+            totalStreams: 16
+            connections: 2
+            streamsPerConnection: 4
+            mix: [{http.request: {path: /f1000}}]
+            sweep:
+              variants:
+                - {name: any-size, mix: [{http.request: {path: /f1000}}]}
+                - {name: post, mix: [{http.request: {method: POST, path: /f1000, body: {file: \(body)}, expect: {size: 3000B}}}]}
+                - {name: put, mix: [{http.request: {method: PUT, path: /f1000, headers: {x-upload: "1"}, body: {file: \(body)}}}]}
+                - {name: missing, mix: [{http.request: {path: /nope, expect: {status: 404}}}]}
+                - {name: wrong-status, mix: [{http.request: {path: /nope}}]}
+                - {name: wrong-size, mix: [{http.request: {path: /f1000, expect: {size: 1001B}}}]}
+            """)
+        func cell(_ name: String) throws -> CellResult { try #require(run.cell("\(name)/t1/s1/r1")) }
+        for name in ["any-size", "post", "put", "missing"] {
+            let c = try cell(name)
+            #expect(c.streams.complete == 16 && c.streams.failed == 0, "\(name): \(c.streams) \(c.failures.prefix(2)) \(c.connectionErrors)")
+            #expect(c.completeSizeUnverified == nil, "\(name): nghttpd sends content-length, so every size was checked")
+        }
+        #expect(try cell("any-size").bytesReceived == 16 * 1_000)
+        #expect(try cell("post").bytesReceived == 16 * 3_000, "the upload came back whole")
+        #expect(try cell("put").bytesReceived == 16 * 3_000)
+        let wrongStatus = try cell("wrong-status")
+        #expect(wrongStatus.streams.statusError == 16, "\(wrongStatus.streams)")
+        #expect(wrongStatus.failures.first?.detail.hasPrefix(":status 404 after") == true, "\(wrongStatus.failures.first?.detail ?? "")")
+        #expect(wrongStatus.failures.first?.bytesPlanned == nil, "an open size is not a planned 0")
+        let wrongSize = try cell("wrong-size")
+        #expect(wrongSize.streams.integrity == 16, "\(wrongSize.streams)")
+        #expect(wrongSize.failures.first?.detail == "content-length 1000, planned 1001")
     }
 }
