@@ -28,7 +28,7 @@ apt_installed() {
 # --- Debian packages ---------------------------------------------------------------
 missing_apt=()
 for pkg in libnghttp2-dev libssl-dev openssl pkg-config nghttp2-client nghttp2-server chromium \
-           golang-go golang-google-grpc-dev golang-google-protobuf-dev; do  # chromium: report.html browser test; golang-*: interop/grpcgo
+           golang-go golang-google-grpc-dev golang-google-protobuf-dev protobuf-compiler; do  # chromium: report.html browser test; golang-*: interop/grpcgo; protoc: the README's grpc.call recipe
     apt_installed "$pkg" || missing_apt+=("$pkg")
 done
 if ! command -v python3 >/dev/null 2>&1; then

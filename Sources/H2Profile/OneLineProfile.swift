@@ -73,6 +73,10 @@ public struct OneLineProfile: Sendable {
         let headerPairs = try parsedHeaders()
         let data = try dataFile.map { (file) throws(ProfileError) in try Self.absolute(file) }
         if let grpcMethod {
+            let parts = grpcMethod.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].isEmpty, !parts[1].isEmpty, !parts[2].isEmpty else {
+                throw fail("--grpc", "write the full method path `/package.Service/Method`, e.g. `/helloworld.Greeter/SayHello`, got `\(grpcMethod)`")
+            }
             guard path == "/" else {
                 throw fail("--url", "with `--grpc`, give the server only (`\(target)`); the method path comes from `--grpc \(grpcMethod)`, not from the URL's `\(path)`")
             }

@@ -22,9 +22,13 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
         self.message = message
     }
 
-    /// "profile `FILE`, line N: MESSAGE" (without ", line N" when the line is unknown).
+    /// "profile `FILE`, line N: MESSAGE" (without ", line N" when the line is unknown). For the
+    /// profile `run --url` makes, the line is one of what `--print-profile` shows.
     public var description: String {
         let location = line.map { ", line \($0)" } ?? ""
+        if file == OneLineProfile.fileName {
+            return "the profile `run --url` makes\(line == nil ? "" : " (see `--print-profile`)")\(location): \(message)"
+        }
         return "profile `\(file)`\(location): \(message)"
     }
 }
