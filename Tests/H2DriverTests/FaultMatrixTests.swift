@@ -177,6 +177,38 @@ struct FaultMatrixTests {
         #expect(records.allSatisfy { $0.bytesReceived == 1_000 && $0.bytesPlanned == 4_096 }, "\(records.first.map { "\($0)" } ?? "-")")
     }
 
+    /// The generic kinds get the built-ins' verdicts from the same faults: an `http.request`
+    /// upload whose answer stops short of its `content-length` (size left open) is `truncated`;
+    /// a `grpc.call` to StreamingOutputCall with a serialized request, messages and their
+    /// length fixed by `expect`, gets every stream-level outcome the server can inject without
+    /// stamps (a generic call is never stamped, so gap and checksum corruptions need the built-ins).
+    @Test func genericKindsGetTheSameVerdicts() throws {
+        let upload = PlanBuilder.plan(for: .httpRequest(HTTPRequestSpec(
+            method: "POST", path: "/bytes/4096", body: RequestBody(source: .size(.kibibytes(1)), bytes: [UInt8](repeating: 0x78, count: 1024)))),
+            stamped: false)
+        let short = [FaultSpec(share: 0.5, fault: Fault(kind: .truncate, after: 1_000))]
+        let h = try Self.run(plan: upload, faults: short, total: 600)
+        Self.check(h, short, total: 600, deadline: nil)
+        #expect(h.measurements.failures.allSatisfy { $0.detail.contains("1000 of content-length 4096") && $0.bytesPlanned == nil },
+                "\(h.measurements.failures.first.map { "\($0)" } ?? "-")")
+        #expect(h.measurements.completeSizeUnverified == 0, "the embedded target sends content-length")
+
+        let request = StreamingOutputCallRequest.encoded(params: Array(repeating: (size: 64, intervalUs: 0), count: 4), payloadSize: 0)
+        let call = PlanBuilder.plan(for: .grpcCall(GRPCCallSpec(
+            method: PlanBuilder.streamingOutputCallPath, request: [RequestBody(source: .base64(""), bytes: request)],
+            expectMessages: 4, expectMessageSize: ByteCount(bytes: StreamingOutputCallResponse.encodedLength(bodySize: 64)))),
+            stamped: false)
+        let faults = [
+            Fault(kind: .truncate, after: 2), Fault(kind: .cut, after: 1), Fault(kind: .noTrailers, after: 2),
+            Fault(kind: .status, after: 2, code: 14), Fault(kind: .corrupt, after: 1, how: .size),
+            Fault(kind: .stall, after: 2, milliseconds: 2_500), Fault(kind: .delay, milliseconds: 2_500),
+        ].map { FaultSpec(share: 0.1, fault: $0) }
+        let deadline = 1_500_000_000 as UInt64
+        let g = try Self.run(plan: call, faults: faults, total: 3_000, connections: 8, streamsPerConnection: 64, deadline: deadline)
+        Self.check(g, faults, total: 3_000, deadline: deadline)
+        #expect(g.measurements.completeSizeUnverified == 0)
+    }
+
     /// Uploads larger than the server's stream window, on streams whose WINDOW_UPDATE the server
     /// withholds: the request can never finish, the client's deadline fires. The deadline leaves
     /// the clean uploads (256 concurrent streams of 256 KiB) room on a slow build: at 500 ms,
