@@ -14,7 +14,7 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Run the embedded HTTP/2 + gRPC target server until Ctrl-C.",
         discussion: """
-        Serves grpc.testing.TestService/StreamingOutputCall and /UnaryCall (gRPC) and GET /bytes/<n>.
+        Serves grpc.testing.TestService/StreamingOutputCall and /UnaryCall (gRPC) and /bytes/<n> (GET, or any method: an upload is read and dropped).
         Send the request header `h2stress-stamp: 1` to get stamped message bodies. A gRPC call's
         `grpc-timeout` is honoured: when it expires the call ends with grpc-status 4 (DEADLINE_EXCEEDED).
         """)
