@@ -40,7 +40,7 @@ extension ClientConnection {
         }
         if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
         let measured = intendedStart >= worker.config.measureStart
-        let stream = ActiveStream(id: id, verifier: StreamVerifier(plan: plan, streamID: id, checksumSeed: checksumSeed),
+        let stream = ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
                                   startTime: intendedStart, submitTime: now, measured: measured)
         let assigned = worker.drawConsumer()
         stream.slow = assigned != nil

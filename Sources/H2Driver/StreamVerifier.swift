@@ -1,3 +1,4 @@
+import Glibc
 import H2Wire
 import H2Profile
 import H2Results
@@ -358,11 +359,13 @@ public struct StreamVerifier {
 
     // MARK: Byte helpers (no String allocation per header)
 
+    /// Whether `bytes` spell `literal`: length first, then `memcmp` (a generic `elementsEqual`
+    /// here was ~600 instructions per response of six headers, by callgrind).
     @inline(__always)
     static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        guard bytes.count == literal.utf8CodeUnitCount else { return false }
-        let lit = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        return bytes.elementsEqual(lit)
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count == count, let base = bytes.baseAddress else { return false }
+        return memcmp(base, literal.utf8Start, count) == 0
     }
 
     static func parseInt(_ bytes: UnsafeRawBufferPointer) -> Int? {

@@ -18,26 +18,29 @@ extension ClientSession {
 }
 
 @inline(__always)
-private func owner(_ userData: UnsafeMutableRawPointer?) -> ClientSession {
-    Unmanaged<ClientSession>.fromOpaque(userData!).takeUnretainedValue()
+private func withOwner<R>(_ userData: UnsafeMutableRawPointer?, _ body: (ClientSession) -> R) -> R {
+    // `_withUnsafeGuaranteedRef`: the session is alive for the whole nghttp2 call that invokes
+    // this callback, so no retain/release pair per callback (`takeUnretainedValue()` paid one:
+    // a few % of the driver's CPU on 100-byte streams, by `perf`).
+    Unmanaged<ClientSession>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
 }
 
 private func clientOnBeginFrame(_ session: OpaquePointer?, _ header: UnsafePointer<nghttp2_frame_hd>?,
                                 _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleFrameBegun(header!.pointee)
+    withOwner(userData) { $0.handleFrameBegun(header!.pointee) }
     return 0
 }
 
 private func clientOnFrameRecv(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
                                _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleFrameReceived(frame!)
+    withOwner(userData) { $0.handleFrameReceived(frame!) }
     return 0
 }
 
 private func clientOnDataChunkRecv(_ session: OpaquePointer?, _ flags: UInt8, _ streamID: Int32,
                                    _ data: UnsafePointer<UInt8>?, _ length: Int,
                                    _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).delegate.responseData(stream: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length), endStream: false)
+    withOwner(userData) { $0.delegate.responseData(stream: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length), endStream: false) }
     return 0
 }
 
@@ -45,20 +48,20 @@ private func clientOnHeader(_ session: OpaquePointer?, _ frame: UnsafePointer<ng
                             _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
                             _ value: UnsafePointer<UInt8>?, _ valueLength: Int,
                             _ flags: UInt8, _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleHeader(frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
-                                 value: UnsafeRawBufferPointer(start: value, count: valueLength))
+    withOwner(userData) { $0.handleHeader(frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
+                                 value: UnsafeRawBufferPointer(start: value, count: valueLength)) }
     return 0
 }
 
 private func clientOnFrameSend(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
                                _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleFrameSent(frame!)
+    withOwner(userData) { $0.handleFrameSent(frame!) }
     return 0
 }
 
 private func clientOnStreamClose(_ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32,
                                  _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleStreamClosed(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode))
+    withOwner(userData) { $0.handleStreamClosed(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode)) }
     return 0
 }
 
@@ -66,15 +69,17 @@ private func clientOnError(_ session: OpaquePointer?, _ libraryCode: Int32, _ me
                            _ length: Int, _ userData: UnsafeMutableRawPointer?) -> Int32 {
     guard let message else { return 0 }
     let text = String(decoding: UnsafeRawBufferPointer(start: message, count: length), as: UTF8.self)
-    owner(userData).delegate.sessionError(text)
+    withOwner(userData) { $0.delegate.sessionError(text) }
     return 0
 }
 
 private func clientOnInvalidFrame(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?, _ libraryCode: Int32,
                                   _ userData: UnsafeMutableRawPointer?) -> Int32 {
     let type = frame.map { HTTP2Names.frameType($0.pointee.hd.type) } ?? "frame"
-    owner(userData).inboundFrameOpen = false
-    owner(userData).delegate.sessionError("\(type): \(String(cString: nghttp2_strerror(libraryCode)))")
+    withOwner(userData) { owner in
+        owner.inboundFrameOpen = false
+        owner.delegate.sessionError("\(type): \(String(cString: nghttp2_strerror(libraryCode)))")
+    }
     return 0
 }
 
@@ -83,5 +88,5 @@ func clientReadBody(_ session: OpaquePointer?, _ streamID: Int32, _ buffer: Unsa
                     _ length: Int, _ flags: UnsafeMutablePointer<UInt32>?,
                     _ source: UnsafeMutablePointer<nghttp2_data_source>?,
                     _ userData: UnsafeMutableRawPointer?) -> Int {
-    owner(userData).readBody(stream: streamID, into: buffer!, capacity: length, flags: flags!)
+    withOwner(userData) { $0.readBody(stream: streamID, into: buffer!, capacity: length, flags: flags!) }
 }

@@ -19,8 +19,11 @@ extension ServerSession {
 }
 
 @inline(__always)
-private func owner(_ userData: UnsafeMutableRawPointer?) -> ServerSession {
-    Unmanaged<ServerSession>.fromOpaque(userData!).takeUnretainedValue()
+private func withOwner<R>(_ userData: UnsafeMutableRawPointer?, _ body: (ServerSession) -> R) -> R {
+    // `_withUnsafeGuaranteedRef`: the session is alive for the whole nghttp2 call that invokes
+    // this callback, so no retain/release pair per callback (`takeUnretainedValue()` paid one:
+    // a few % of the driver's CPU on 100-byte streams, by `perf`).
+    Unmanaged<ServerSession>.fromOpaque(userData!)._withUnsafeGuaranteedRef(body)
 }
 
 @inline(__always)
@@ -30,7 +33,7 @@ private func stream(_ source: UnsafeMutablePointer<nghttp2_data_source>?) -> Ser
 
 private func serverOnBeginHeaders(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
                                   _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleBeginHeaders(frame!)
+    withOwner(userData) { $0.handleBeginHeaders(frame!) }
     return 0
 }
 
@@ -38,33 +41,33 @@ private func serverOnHeader(_ session: OpaquePointer?, _ frame: UnsafePointer<ng
                             _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
                             _ value: UnsafePointer<UInt8>?, _ valueLength: Int,
                             _ flags: UInt8, _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleHeader(frame!, name: UnsafeBufferPointer(start: name, count: nameLength),
-                                 value: UnsafeBufferPointer(start: value, count: valueLength))
+    withOwner(userData) { $0.handleHeader(frame!, name: UnsafeBufferPointer(start: name, count: nameLength),
+                                 value: UnsafeBufferPointer(start: value, count: valueLength)) }
     return 0
 }
 
 private func serverOnFrameRecv(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
                                _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleFrameReceived(frame!)
+    withOwner(userData) { $0.handleFrameReceived(frame!) }
     return 0
 }
 
 private func serverOnDataChunkRecv(_ session: OpaquePointer?, _ flags: UInt8, _ streamID: Int32,
                                    _ data: UnsafePointer<UInt8>?, _ length: Int,
                                    _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).delegate.requestData(stream: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
+    withOwner(userData) { $0.delegate.requestData(stream: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length)) }
     return 0
 }
 
 private func serverOnFrameSend(_ session: OpaquePointer?, _ frame: UnsafePointer<nghttp2_frame>?,
                                _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleFrameSent(frame!)
+    withOwner(userData) { $0.handleFrameSent(frame!) }
     return 0
 }
 
 private func serverOnStreamClose(_ session: OpaquePointer?, _ streamID: Int32, _ errorCode: UInt32,
                                  _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).handleStreamClosed(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode))
+    withOwner(userData) { $0.handleStreamClosed(streamID, errorCode: HTTP2ErrorCode(rawValue: errorCode)) }
     return 0
 }
 
@@ -73,19 +76,19 @@ func serverReadData(_ session: OpaquePointer?, _ streamID: Int32, _ buffer: Unsa
                     _ length: Int, _ flags: UnsafeMutablePointer<UInt32>?,
                     _ source: UnsafeMutablePointer<nghttp2_data_source>?,
                     _ userData: UnsafeMutableRawPointer?) -> Int {
-    owner(userData).readData(stream(source), maxLength: length, flags: flags!)
+    withOwner(userData) { $0.readData(stream(source), maxLength: length, flags: flags!) }
 }
 
 private func serverSendData(_ session: OpaquePointer?, _ frame: UnsafeMutablePointer<nghttp2_frame>?,
                             _ frameHeader: UnsafePointer<UInt8>?, _ length: Int,
                             _ source: UnsafeMutablePointer<nghttp2_data_source>?,
                             _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    owner(userData).writeData(stream(source), frameHeader: frameHeader!, length: length,
-                              padding: frame!.pointee.data.padlen)
+    withOwner(userData) { $0.writeData(stream(source), frameHeader: frameHeader!, length: length,
+                              padding: frame!.pointee.data.padlen) }
 }
 
 private func serverReadLength(_ session: OpaquePointer?, _ frameType: UInt8, _ streamID: Int32,
                               _ sessionRemoteWindow: Int32, _ streamRemoteWindow: Int32,
                               _ remoteMaxFrameSize: UInt32, _ userData: UnsafeMutableRawPointer?) -> Int {
-    owner(userData).maxDataLength(stream: streamID, remoteMaxFrameSize: remoteMaxFrameSize)
+    withOwner(userData) { $0.maxDataLength(stream: streamID, remoteMaxFrameSize: remoteMaxFrameSize) }
 }
