@@ -89,4 +89,4 @@ if ! python_ok; then
     fi
 fi
 
-say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, go + grpc-go/protobuf sources, python3 grpcio/protobuf present"
+say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, go + grpc-go/protobuf sources, protoc, python3 grpcio/protobuf present"
