@@ -66,7 +66,7 @@ public struct BenchOptions: Sendable {
         for part in text.split(separator: ",") {
             let name = String(part).trimmingSpaces()
             guard let scenario = BenchScenario(name) else {
-                throw BenchError("`--scenarios`: unknown scenario `\(name)`; write 64k, 1m, a size such as 256KiB, 10k-streams, overhead, idle-wake or soak")
+                throw BenchError("`--scenarios`: unknown scenario `\(name)`; write 64k, 1m, 100b, a size such as 256KiB, unary, 10k-streams, overhead, idle-wake or soak")
             }
             list.append(scenario)
         }

@@ -34,8 +34,17 @@ struct BenchRow: Sendable, Codable {
     var processCPUSeconds: Double?
     /// Streams or requests that did not complete cleanly.
     var failures: Int
+    /// Response DATA bytes of one stream, in the download-like scenarios (for ``cpuMicrosecondsPerStream``).
+    var bytesPerStream: Int?
     var notes: [String] = []
 
     /// Client CPU seconds, user + sys.
     var cpuSeconds: Double { cpuUserSeconds + cpuSystemSeconds }
+
+    /// Client CPU per stream, µs: CPU-s per GB × the bytes of one stream (both clients fetch the
+    /// same responses, so the ratio of two rows is their CPU-s/GB ratio).
+    var cpuMicrosecondsPerStream: Double? {
+        guard let perGB = cpuSecondsPerGB, let bytes = bytesPerStream else { return nil }
+        return perGB * Double(bytes) / 1e9 * 1e6
+    }
 }

@@ -2,7 +2,7 @@ import H2Profile
 
 /// One scenario of `h2stress bench`, as written in `--scenarios`.
 public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
-    /// `GET /bytes/<n>` with both clients (`64k`, `1m`, or any size such as `256KiB`).
+    /// `GET /bytes/<n>` with both clients (`64k`, `1m`, `100b`, or any size such as `256KiB`).
     case download(bodyBytes: Int)
     /// 100 connections × 100 long paced gRPC server streams on one driver thread (`10k-streams`).
     case manyStreams
@@ -13,19 +13,36 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
     case idleWake
     /// 1,000 churning paced streams for `--duration`: RSS drift, open files, false verdicts (`soak`).
     case soak
+    /// gRPC `UnaryCall`, 100-byte request payload, 100-byte response payload, stamped and
+    /// verified; h2load posts the same gRPC-framed request with `-d` (`unary`).
+    case unary
 
-    /// Parses `64k`, `1m`, `10k-streams` or a size (`256KiB`); nil when unknown.
+    /// Payload bytes of the `unary` scenario's request and response.
+    public static let unaryPayloadBytes = 100
+
+    /// Parses `64k`, `1m`, `100b`, `unary`, `10k-streams`, … or a size (`256KiB`); nil when unknown.
     public init?(_ text: String) {
         switch text.lowercased() {
         case "10k-streams", "10k": self = .manyStreams
         case "overhead": self = .overhead
         case "idle-wake": self = .idleWake
         case "soak": self = .soak
+        case "unary": self = .unary
+        case "100b": self = .download(bodyBytes: 100)
         case "64k": self = .download(bodyBytes: 65_536)
         case "1m": self = .download(bodyBytes: 1 << 20)
         default:
             guard let size = ByteCount(text), size.bytes >= 1 else { return nil }
             self = .download(bodyBytes: size.bytes)
+        }
+    }
+
+    /// Small-stream scenarios, where the client's cost is per stream rather than per byte.
+    public var isSmallStreams: Bool {
+        switch self {
+        case .download(let n): n <= 1024
+        case .unary: true
+        default: false
         }
     }
 
@@ -36,6 +53,7 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
         case .overhead: "overhead"
         case .idleWake: "idle wake"
         case .soak: "soak"
+        case .unary: "gRPC unary \(ByteCount(bytes: Self.unaryPayloadBytes))"
         }
     }
 }

@@ -58,7 +58,8 @@ final class BenchSession {
     /// Runs one scenario and appends its rows.
     func run(_ scenario: BenchScenario) throws(BenchError) {
         switch scenario {
-        case .download(let size):
+        case .download, .unary:
+            let work = try workload(scenario)
             var ours: [BenchRow] = []
             var theirs: [BenchRow] = []
             for round in 0..<options.repeats where !control.isInterrupted {
@@ -67,14 +68,14 @@ final class BenchSession {
                 let tag = options.repeats > 1 ? " (run \(round + 1)/\(options.repeats))" : ""
                 if h2loadFirst {
                     Terminal.note("\(scenario): h2load\(tag) …")
-                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
+                    if let row = h2loadAttempt(scenario: scenario, work) { theirs.append(row) }
                 }
                 guard !control.isInterrupted else { break }
                 Terminal.note("\(scenario): h2stress\(tag) …")
-                ours.append(try driverDownload(scenario: scenario, size: size))
+                ours.append(try driverDownload(scenario: scenario, work))
                 if !h2loadFirst && h2loadPath != nil && !control.isInterrupted {
                     Terminal.note("\(scenario): h2load\(tag) …")
-                    if let row = h2loadAttempt(scenario: scenario, size: size) { theirs.append(row) }
+                    if let row = h2loadAttempt(scenario: scenario, work) { theirs.append(row) }
                 }
             }
             runs += ours + theirs
@@ -82,7 +83,7 @@ final class BenchSession {
                 var ratios: [Double] = []
                 for round in 0..<max(options.repeats, 3) where !control.isInterrupted {
                     Terminal.note("\(scenario): h2stress and h2load side by side (round \(round + 1)) …")
-                    if let ratio = try downloadSideBySideRound(size: size) { ratios.append(ratio) }
+                    if let ratio = try downloadSideBySideRound(work) { ratios.append(ratio) }
                 }
                 if !ratios.isEmpty { sideBySideRatios.append((scenario.description, ratios)) }
             }
@@ -133,9 +134,9 @@ final class BenchSession {
 
     /// Runs h2load once; a failure is printed and remembered in ``errors`` so the h2stress rows
     /// of the scenario are still reported.
-    private func h2loadAttempt(scenario: BenchScenario, size: Int) -> BenchRow? {
+    private func h2loadAttempt(scenario: BenchScenario, _ work: Workload) -> BenchRow? {
         do {
-            return try h2loadDownload(scenario: scenario, size: size)
+            return try h2loadDownload(scenario: scenario, work)
         } catch {
             Terminal.error("\(scenario): \(error)")
             errors.append("\(scenario): \(error)")
@@ -153,19 +154,47 @@ final class BenchSession {
                                              maxFrameSize: options.maxFrameSize))
     }
 
-    /// The driver downloading `size`-byte bodies with the bench's connections, streams and
-    /// windows, after `warmup` ns.
-    private func downloadOptions(size: Int, warmup: UInt64) -> Driver.Options {
-        let plan = PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false)
-        return Driver.Options(
-            threads: 1, connections: options.connections, streamsPerConnection: options.streams, plans: [plan], weights: [1],
+    /// What both clients request in a download-like scenario: the driver's plan, and the same
+    /// request for h2load (path and extra arguments), with the response DATA bytes per stream.
+    struct Workload {
+        var plan: StreamPlan
+        var path: String
+        var h2loadArguments: [String] = []
+        var bytesPerStream: Int
+    }
+
+    /// `GET /bytes/<n>`, or `UnaryCall` with a 100-byte payload each way (h2load posts the same
+    /// gRPC-framed request, written once to a temporary file, with the gRPC headers).
+    func workload(_ scenario: BenchScenario) throws(BenchError) -> Workload {
+        switch scenario {
+        case .download(let size):
+            return Workload(plan: PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false),
+                            path: "/bytes/\(size)", bytesPerStream: size)
+        default:
+            let payload = ByteCount(bytes: BenchScenario.unaryPayloadBytes)
+            let plan = PlanBuilder.plan(for: .grpcUnary(UnarySpec(requestSize: payload, responseSize: payload)), stamped: true)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("h2stress-bench-unary-\(getpid()).bin").path
+            guard FileManager.default.createFile(atPath: file, contents: Data(plan.requestBody)) else {
+                throw BenchError("cannot write h2load's request body to \(file)")
+            }
+            return Workload(plan: plan, path: PlanBuilder.unaryCallPath,
+                            h2loadArguments: ["-d", file, "-H", "content-type: application/grpc", "-H", "te: trailers"],
+                            bytesPerStream: plan.expectedBytes)
+        }
+    }
+
+    /// The driver running `work` with the bench's connections, streams and windows, after
+    /// `warmup` ns.
+    private func downloadOptions(_ work: Workload, warmup: UInt64) -> Driver.Options {
+        Driver.Options(
+            threads: 1, connections: options.connections, streamsPerConnection: options.streams, plans: [work.plan], weights: [1],
             settings: clientSettings(), warmupNanoseconds: warmup, durationNanoseconds: options.duration.nanoseconds,
             rxTimestamps: options.rxTimestamps)
     }
 
     /// Starts h2load on `server` with the same connections, streams, windows and frame size as
     /// the driver (`--warm-up-time` only when `warmup`); stops the server if h2load cannot start.
-    private func startH2load(_ path: String, server: ServeProcess, size: Int, warmup: Bool) throws(BenchError) -> (ChildProcess, [String]) {
+    private func startH2load(_ path: String, server: ServeProcess, _ work: Workload, warmup: Bool) throws(BenchError) -> (ChildProcess, [String]) {
         var arguments = [
             "-t", "1", "-c", String(options.connections), "-m", String(options.streams),
             "-D", "\(options.duration.nanoseconds / 1_000_000)ms",
@@ -173,7 +202,8 @@ final class BenchSession {
         if warmup { arguments.append("--warm-up-time=\(options.warmup.nanoseconds / 1_000_000)ms") }
         arguments += [
             "-w", String(options.windowBits), "-W", String(options.connectionWindowBits), "-f", String(maxFrameSize),
-            "http://127.0.0.1:\(server.port)/bytes/\(size)",
+        ] + work.h2loadArguments + [
+            "http://127.0.0.1:\(server.port)\(work.path)",
         ]
         do {
             return (try ChildProcess.benchChild(executable: path, arguments: arguments), arguments)
@@ -183,9 +213,9 @@ final class BenchSession {
         }
     }
 
-    private func driverDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
+    private func driverDownload(scenario: BenchScenario, _ work: Workload) throws(BenchError) -> BenchRow {
         let server = try startTarget()
-        let options = downloadOptions(size: size, warmup: options.warmup.nanoseconds)
+        let options = downloadOptions(work, warmup: options.warmup.nanoseconds)
         ProcessUsage.resetPeakRSS()
         let before = ProcessUsage.current()
         let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
@@ -201,6 +231,7 @@ final class BenchSession {
             bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil, peakRSSBytes: peak,
             serverCPUSeconds: served.exit.cpuSeconds, failures: m.outcomes.failed + m.connectionErrors.count)
         if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        row.bytesPerStream = work.bytesPerStream
         row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
         if m.outcomes.failed > 0 { row.notes.append("\(m.outcomes.failed) streams did not complete cleanly") }
         row.processCPUSeconds = Double(after.userNanoseconds + after.systemNanoseconds - before.userNanoseconds - before.systemNanoseconds) / 1e9
@@ -211,11 +242,11 @@ final class BenchSession {
     /// target at the same time, each with the usual connections × streams and no warm-up (so
     /// each side's CPU and bytes cover the same whole run). Returns h2stress's CPU-s/GB (its
     /// worker thread) ÷ h2load's (its process); nil when h2load gave no summary.
-    private func downloadSideBySideRound(size: Int) throws(BenchError) -> Double? {
+    private func downloadSideBySideRound(_ work: Workload) throws(BenchError) -> Double? {
         guard let h2loadPath else { return nil }
         let server = try startTarget()
-        let (child, _) = try startH2load(h2loadPath, server: server, size: size, warmup: false)
-        let result = Driver.run(downloadOptions(size: size, warmup: 0), target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let (child, _) = try startH2load(h2loadPath, server: server, work, warmup: false)
+        let result = Driver.run(downloadOptions(work, warmup: 0), target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
         let exit = child.wait(deadline: MonotonicClock.now() + options.duration.nanoseconds + 30_000_000_000)
         _ = server.stop()
         guard let summary = H2LoadSummary(output: child.standardOutputText), summary.dataBytesWholeRun > 0,
@@ -228,10 +259,10 @@ final class BenchSession {
         return theirs > 0 ? ours / theirs : nil
     }
 
-    private func h2loadDownload(scenario: BenchScenario, size: Int) throws(BenchError) -> BenchRow {
+    private func h2loadDownload(scenario: BenchScenario, _ work: Workload) throws(BenchError) -> BenchRow {
         guard let h2loadPath else { throw BenchError("h2load is not installed") }
         let server = try startTarget()
-        let (child, arguments) = try startH2load(h2loadPath, server: server, size: size, warmup: true)
+        let (child, arguments) = try startH2load(h2loadPath, server: server, work, warmup: true)
         let bound = MonotonicClock.now() + options.warmup.nanoseconds + options.duration.nanoseconds + 30_000_000_000
         let exit = child.wait(deadline: bound)
         let served = server.stop()
@@ -249,8 +280,9 @@ final class BenchSession {
             peakRSSBytes: exit.peakRSSBytes, serverCPUSeconds: served.exit.cpuSeconds,
             failures: summary.requestsFailed)
         if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        row.bytesPerStream = work.bytesPerStream
         if !exit.succeeded { row.notes.append("h2load \(exit.statusText)") }
-        row.notes.append("h2load " + arguments.dropLast().joined(separator: " ") + " …/bytes/\(size)")
+        row.notes.append("h2load " + arguments.dropLast().joined(separator: " ") + " …\(work.path)")
         return row
     }
 

@@ -21,7 +21,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         Scenarios: `64k` and `1m` (GET /bytes/65536 and /bytes/1048576, or any size such as 256KiB) run \
         h2stress then h2load with the same connections × streams, windows and frame size, each against a \
-        fresh `h2stress serve` child; `10k-streams` holds 100 connections × 100 paced gRPC server streams \
+        fresh `h2stress serve` child; `100b` (GET /bytes/100) and `unary` (gRPC UnaryCall, 100-byte payloads \
+        each way, stamped and verified; h2load posts the same gRPC-framed request with -d) do the same for \
+        small streams, where the table's µs/stream column is the figure to compare; `10k-streams` holds 100 connections × 100 paced gRPC server streams \
         on one driver thread and reports the driver process's peak RSS; `overhead` runs two drivers side by \
         side against one target, one with stamps + verification, kernel timestamps and frame traces on and one \
         with them off, and compares their CPU-s per GB round by round (at least 3 rounds; `--repeats` sets \
@@ -41,7 +43,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Threads of the `h2stress serve` target.")
     var serverThreads = 1
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated: 64k, 1m, <size>, 10k-streams, overhead, idle-wake, soak.", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("Comma-separated: 64k, 1m, 100b, <size>, unary, 10k-streams, overhead, idle-wake, soak.", valueName: "list"))
     var scenarios = "64k,1m,10k-streams"
 
     @Option(name: .long, help: ArgumentHelp("The h2load executable (name on PATH or a path).", valueName: "path"))

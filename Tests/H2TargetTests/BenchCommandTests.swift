@@ -33,4 +33,28 @@ struct BenchCommandTests {
         let notes = rows.flatMap { ($0["notes"] as? [String]) ?? [] }
         #expect(notes.contains { $0.hasPrefix("checksum 1/64:") && $0.contains("stamps checked") }, "\(notes)")
     }
+
+    @Test("100b and unary: both clients, nothing fails, CPU per stream in the table and the goals")
+    func smallStreams() async throws {
+        let exe = try #require(InteropEnvironment.h2stressExecutable, "h2stress executable not found next to the test bundle")
+        let json = NSTemporaryDirectory() + "h2stress-bench-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let bench = try await Subprocess.run(exe, [
+            "bench", "--scenarios", "100b,unary", "--duration", "500ms", "--warmup", "200ms", "--repeats", "1",
+            "--connections", "2", "--streams", "10", "--json", json,
+        ], timeout: 120)
+        #expect(bench.status == 0, "\(bench)")
+        #expect(bench.stdout.contains("µs/stream"), "\(bench)")
+        #expect(bench.stdout.contains("CPU per stream h2stress ≤ 1.0× h2load, GET 100B:"), "\(bench)")
+        #expect(bench.stdout.contains("CPU per stream h2stress ≤ 1.0× h2load, gRPC unary 100B:"), "\(bench)")
+        #expect(bench.stdout.contains("-H content-type: application/grpc -H te: trailers"), "h2load posts the gRPC request: \(bench)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let rows = try #require(root["rows"] as? [[String: Any]])
+        #expect(rows.count == 4, "\(rows)")
+        #expect(rows.allSatisfy { ($0["failures"] as? Int) == 0 }, "\(rows)")
+        #expect(rows.allSatisfy { ($0["requestsPerSecond"] as? Double ?? 0) > 0 }, "\(rows)")
+        // The unary responses are 5 + 4 + 100 bytes (gRPC prefix, payload header, body) per stream.
+        let unary = rows.filter { ($0["scenario"] as? String) == "gRPC unary 100B" }
+        #expect(unary.count == 2 && unary.allSatisfy { ($0["bytesPerStream"] as? Int) == 109 }, "\(unary)")
+    }
 }
