@@ -147,8 +147,13 @@ struct SecondHistogramTests {
         merged.merge(SecondHistogram(denseB))
         #expect(merged == SecondHistogram(denseAll))
         #expect(merged.total == 5_000)
-        #expect(merged.indices.capacity < merged.indices.count + 8 && merged.counts.capacity < merged.counts.count + 8,
-                "a merge keeps no growth slack: \(merged.indices.count) buckets, capacity \(merged.indices.capacity)")
+        // No growth slack (an appending merge kept up to twice the buckets). What malloc adds is
+        // allowed: size-class rounding and an unsplit remainder of under 32 bytes (glibc), which
+        // depends on the heap's state, not on the merge.
+        let slackBytes = (merged.indices.capacity - merged.indices.count) * MemoryLayout<UInt16>.stride
+            + (merged.counts.capacity - merged.counts.count) * MemoryLayout<UInt32>.stride
+        #expect(merged.indices.count > 100, "enough buckets for a growth slack to show")
+        #expect(slackBytes < 96, "a merge keeps no growth slack: \(merged.indices.count) buckets, capacities \(merged.indices.capacity) and \(merged.counts.capacity)")
         for percentile in [1.0, 50, 90, 99, 99.9] {
             let exact = denseAll.valueAtPercentile(percentile)
             let coarse = merged.nanoseconds(atPercentile: percentile)!
