@@ -40,8 +40,14 @@ extension ClientConnection {
         }
         if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
         let measured = intendedStart >= worker.config.measureStart
-        let stream = ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
+        let stream: ActiveStream
+        if let spare = spareStreams.popLast() {
+            spare.reuse(id: id, plan: plan, checksumSeed: checksumSeed, startTime: intendedStart, submitTime: now, measured: measured)
+            stream = spare
+        } else {
+            stream = ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
                                   startTime: intendedStart, submitTime: now, measured: measured)
+        }
         let assigned = worker.drawConsumer()
         stream.slow = assigned != nil
         if assigned != nil || worker.config.windowUpdate == .onConsume {
@@ -85,7 +91,9 @@ extension ClientConnection {
         openStreams -= 1
         let now = MonotonicClock.now()
         streamOver(stream, now: now)
-        report(stream, verdict: stream.verifier.verdict(closure), now: now)
+        report(stream, verdict: stream.verdict(closure), now: now)
+        // Reported (a frame-trace dump copies what it needs): the object serves the next stream.
+        if spareStreams.count < worker.config.streamsPerConnection { spareStreams.append(stream) }
     }
 
     /// Hands a finished stream to the worker, with a frame trace when it did not complete: the

@@ -47,6 +47,8 @@ final class ClientConnection {
     var output = OutputBuffer(capacity: 64 * 1024)
     var streams: [ActiveStream?] = []
     var freeSlots: [Int] = []
+    /// Finished streams' objects, reused by the next streams (``ActiveStream/reuse(id:plan:checksumSeed:startTime:submitTime:measured:)``).
+    var spareStreams: [ActiveStream] = []
     var slotByID = StreamSlotMap()
     var openStreams = 0
     var goaway: (lastStreamID: Int32, errorCode: HTTP2ErrorCode)?
@@ -266,7 +268,7 @@ final class ClientConnection {
             if let s = streams[i] {
                 streams[i] = nil
                 streamOver(s, now: now)
-                report(s, verdict: s.verifier.verdict(closure), now: now)
+                report(s, verdict: s.verdict(closure), now: now)
             }
         }
         slotByID.removeAll()

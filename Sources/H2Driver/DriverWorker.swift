@@ -218,7 +218,7 @@ final class DriverWorker: TimerHandler {
         }
         if verdict.deadlineSource == .server { measurements.serverDeadlines += 1 }
         if verdict.sizeUnverified { measurements.completeSizeUnverified += 1 }
-        measurements.checksum.add(stream.verifier)
+        measurements.checksum.add(&stream.verifier)
         // Open loop: also the uncorrected figure (from the actual submission), to show what the
         // coordinated-omission correction adds.
         measurements.openLoop?.serviceTime.record(nanoseconds: now &- stream.submitTime)
@@ -245,7 +245,7 @@ final class DriverWorker: TimerHandler {
     func streamUnfinished(_ stream: ActiveStream) {
         guard stream.measured else { return }
         measurements.outcomes.unfinished += 1
-        measurements.checksum.add(stream.verifier)
+        measurements.checksum.add(&stream.verifier)
         if !faultedPlans.isEmpty {
             measurements.faultOutcomes[faultKey(stream, outcome: nil, connectionFault: nil), default: OutcomeCounts()].unfinished += 1
         }

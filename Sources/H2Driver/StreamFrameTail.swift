@@ -34,6 +34,12 @@ public struct StreamFrameTail: Sendable {
         if count < Self.capacity { count += 1 }
     }
 
+    /// Forgets every entry (O(1): the slots are overwritten as new entries come).
+    public mutating func removeAll() {
+        next = 0
+        count = 0
+    }
+
     /// The held entries, oldest first. Allocates.
     public var entries: [FrameTraceEntry] {
         let first = count < Self.capacity ? 0 : next

@@ -261,6 +261,12 @@ public struct StreamVerifier {
         return cleanEndVerdict(progress)
     }
 
+    /// ``verdict(_:)`` on a verifier stored in a class, without copying it out first (see
+    /// ``ActiveStream/verdict(_:)``); changes nothing.
+    mutating func verdictInPlace(_ closure: StreamClosure) -> StreamVerdict {
+        verdict(closure)
+    }
+
     /// gRPC status DEADLINE_EXCEEDED: the server's copy of the deadline (`grpc-timeout`) expired.
     static let grpcDeadlineExceeded = 4
 
