@@ -10,6 +10,9 @@ extension ClientConnection: ClientSessionDelegate {
     // MARK: ClientSessionDelegate (called from inside nghttp2_session_mem_recv)
 
     func responseHeader(stream: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, isTrailer: Bool) {
+        // Most response headers (`server`, `date`, …) mean nothing to the verdict: skip them
+        // before the stream lookup (≈ 100 instructions each on 100-byte streams, by callgrind).
+        guard StreamVerifier.readsHeader(named: name) else { return }
         guard let slot = slotByID[stream] else { return }
         streams[slot]!.verifier.header(name: name, value: value, isTrailer: isTrailer)
     }

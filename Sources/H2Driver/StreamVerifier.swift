@@ -88,6 +88,18 @@ public struct StreamVerifier {
 
     // MARK: Events
 
+    /// Whether ``header(name:value:isTrailer:)`` uses a field of this name: `:status`,
+    /// `grpc-status` and `content-length` (a cheap length test first; the caller may skip the rest).
+    @inline(__always)
+    public static func readsHeader(named name: UnsafeRawBufferPointer) -> Bool {
+        switch name.count {
+        case 7: equals(name, ":status")
+        case 11: equals(name, "grpc-status")
+        case 14: equals(name, "content-length")
+        default: false
+        }
+    }
+
     /// One response header field (names arrive lowercase).
     public mutating func header(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, isTrailer: Bool) {
         if Self.equals(name, ":status") {

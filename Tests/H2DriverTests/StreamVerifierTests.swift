@@ -229,6 +229,21 @@ struct StreamVerifierTests {
 
     // MARK: status errors
 
+    @Test("the connection skips exactly the headers the verdict does not read")
+    func headersTheVerdictReads() {
+        func reads(_ name: String) -> Bool { Array(name.utf8).withUnsafeBytes { StreamVerifier.readsHeader(named: $0) } }
+        #expect(reads(":status") && reads("grpc-status") && reads("content-length"))
+        for other in ["server", "date", "grpc-message", "content-type", ":statuz", "grpc-statusx", "content-lengtH", ""] {
+            #expect(!reads(other), "\(other)")
+        }
+        // A skipped header changes nothing: a response whose `server` header is not fed is complete.
+        var v = StreamVerifier(plan: Self.httpGet, streamID: Self.streamID)
+        v.receiveHeaders([(":status", "200"), ("content-length", "65536")])
+        v.receive([UInt8](repeating: 1, count: 65_536))
+        v.endStream()
+        #expect(v.verdict(Self.cleanClose).outcome == .complete)
+    }
+
     @Test func aNonOKGRPCStatusIsAStatusError() {
         var v = Self.started(Self.serverStream)
         v.receive(SyntheticResponse.messages(for: Self.serverStream, streamID: Self.streamID))
