@@ -5,18 +5,18 @@ import CNghttp2
 /// (``drainOutput(into:)``). No sockets, no threads.
 ///
 /// *Threading*: not `Sendable`; created, used and released on one thread.
-/// The delegate is not retained and must outlive the session.
+/// The session retains its delegate; the delegate must drop the session to end the cycle.
 /// *Invariants*: `session` is valid from a successful `init` until `deinit`; `openStreams`
 /// counts the streams submitted and not yet reported closed; `bodies` holds those of them
 /// with a request body.
 public final class ClientSession {
     /// The nghttp2 session (`nghttp2_session *`); deleted in `deinit`.
     private var session: OpaquePointer?
-    /// Owner of this session (typically the connection); not retained to avoid a cycle.
-    /// `unowned(unsafe)`: the owner outlives the session (it owns it), and a checked `unowned`
-    /// costs a strong retain and release on every nghttp2 callback (≈ 4 % of the driver's CPU
-    /// on 100-byte streams, by `perf`).
-    unowned(unsafe) let delegate: any ClientSessionDelegate
+    /// Owner of this session (typically the connection), held strongly: calling an existential
+    /// behind `unowned(unsafe)` still retained and released it on every nghttp2 callback (about
+    /// 1,000 instructions per 100-byte stream, by callgrind), a `let` does not. The owner breaks
+    /// the cycle by dropping the session when it closes (``ClientConnection`` does in `closeSocket`).
+    let delegate: any ClientSessionDelegate
     /// Request bodies still being sent (streams with a body only: a GET costs no hashing).
     private var bodies: [Int32: ClientStream] = [:]
     /// Streams submitted and not yet closed (``streamCount``).
