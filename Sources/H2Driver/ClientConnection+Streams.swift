@@ -27,13 +27,10 @@ extension ClientConnection {
 
     private func startStream(now: UInt64, intendedStart: UInt64) {
         guard let session else { return }
-        let plan = worker.nextPlan()
+        let (plan, request) = worker.nextPlan()
         let id: Int32
         do {
-            id = try session.submitRequest(
-                method: plan.method, scheme: worker.scheme, authority: worker.config.authority, path: plan.path,
-                extraHeaders: plan.requestHeaders, body: plan.requestBody,
-                grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
+            id = try session.submitRequest(request, grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
         } catch {
             worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
             return

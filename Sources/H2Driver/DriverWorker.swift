@@ -42,6 +42,10 @@ final class DriverWorker: TimerHandler {
     private var faultRNG: SplitMix64
     /// `faultedPlans[plan][fault]`: each mix plan with each fault's request header.
     private let faultedPlans: [[StreamPlan]]
+    /// Each plan's request header block, built once for this worker's authority and scheme
+    /// (`preparedFaulted[plan][fault]` likewise); they outlive the connections' sessions.
+    private let prepared: [PreparedRequest]
+    private let preparedFaulted: [[PreparedRequest]]
     private let totalWeight: Int
     /// Cells with a consumer model record ``LatencyMetric/consumedDuration`` for every stream.
     private let recordsConsumedDuration: Bool
@@ -82,6 +86,13 @@ final class DriverWorker: TimerHandler {
         self.consumerRNG = SplitMix64(seed: config.seed ^ 0xC0DE_C0DE_C0DE_C0DE)
         self.faultRNG = SplitMix64(seed: config.seed ^ 0xFA17_FA17_FA17_FA17)
         self.faultedPlans = config.faults.isEmpty ? [] : config.plans.map { plan in config.faults.map { plan.withFault($0.fault) } }
+        let (authority, requestScheme) = (config.authority, scheme)
+        func prepare(_ plan: StreamPlan) -> PreparedRequest {
+            PreparedRequest(method: plan.method, scheme: requestScheme, authority: authority, path: plan.path,
+                            extraHeaders: plan.requestHeaders, body: plan.requestBody)
+        }
+        self.prepared = config.plans.map(prepare)
+        self.preparedFaulted = faultedPlans.map { $0.map(prepare) }
         self.totalWeight = config.weights.reduce(0, +)
         self.recordsConsumedDuration = !config.consumers.isEmpty || config.windowUpdate == .onConsume
         self.period = config.rate.map { UInt64(max(1, (1e9 / $0).rounded())) } ?? 0
@@ -151,15 +162,15 @@ final class DriverWorker: TimerHandler {
 
     /// Picks the next plan from the weighted mix, then (when the profile has faults) whether it
     /// asks for a fault.
-    func nextPlan() -> StreamPlan {
+    func nextPlan() -> (plan: StreamPlan, request: PreparedRequest) {
         let index = nextPlanIndex()
-        guard !faultedPlans.isEmpty else { return config.plans[index] }
+        guard !faultedPlans.isEmpty else { return (config.plans[index], prepared[index]) }
         var u = Double(faultRNG.next() >> 11) / Double(1 << 53)
         for (f, spec) in config.faults.enumerated() {
-            if u < spec.share { return faultedPlans[index][f] }
+            if u < spec.share { return (faultedPlans[index][f], preparedFaulted[index][f]) }
             u -= spec.share
         }
-        return config.plans[index]
+        return (config.plans[index], prepared[index])
     }
 
     private func nextPlanIndex() -> Int {

@@ -9,8 +9,9 @@ import Synchronization
 /// this guest meanwhile (`/proc/stat`, `steal`, all CPUs), which the thread's own statistics
 /// cannot see.
 ///
-/// Threading: ``watch(threadName:)`` starts a sampling thread (every 20 ms, so up to the last
-/// 20 ms of the watched thread's life can be missed); ``finish()`` stops and joins it.
+/// Threading: ``watch(threadName:)`` starts a sampling thread (every 5 ms, so up to the last
+/// 5 ms of the watched thread's life can be missed, and a thread that lives under 5 ms may
+/// not be seen at all); ``finish()`` stops and joins it.
 struct RunQueueDelay {
     /// Stop flag shared with the sampling thread.
     private final class Flag: Sendable {
@@ -32,7 +33,7 @@ struct RunQueueDelay {
                 if path == nil { path = find(threadName) }
                 if let path, let value = runDelay(path) { last = value }
                 if stopping { return last }
-                usleep(20_000)
+                usleep(5_000)   // the sampling period, not a synchronisation
             }
         }
         return RunQueueDelay(flag: flag, sampler: sampler, stealAtStart: stealNanos())

@@ -86,6 +86,33 @@ public final class ClientSession {
         return streamID
     }
 
+    /// Submits a request whose header block was built once (``PreparedRequest``); with a
+    /// `grpcTimeout`, the block is copied into scratch space with `grpc-timeout` after it.
+    /// Returns the stream id. `request` must outlive this session.
+    public func submitRequest(_ request: PreparedRequest, grpcTimeout: GRPCTimeout? = nil) throws(HTTP2Error) -> Int32 {
+        var fields = UnsafePointer(request.fields)
+        var count = request.count
+        if let grpcTimeout {
+            let block = headerBlock
+            block.begin(fieldCount: count + 1, dynamicBytes: 0)
+            block.add(fields: fields, count: count)
+            block.add(name: "grpc-timeout", decimal: grpcTimeout.value, suffix: grpcTimeout.unit)
+            fields = block.pointer
+            count = block.count
+        }
+        let streamID: Int32
+        if request.body.isEmpty {
+            streamID = nghttp2_submit_request(session, nil, fields, count, nil, nil)
+        } else {
+            var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: clientReadBody)
+            streamID = nghttp2_submit_request(session, nil, fields, count, &provider, nil)
+        }
+        if streamID < 0 { throw HTTP2Error(libraryCode: streamID, operation: "nghttp2_submit_request") }
+        if !request.body.isEmpty { bodies[streamID] = ClientStream(body: request.body) }
+        openStreams += 1
+        return streamID
+    }
+
     /// Returns `bytes` of receive-window credit on `stream` only (`nghttp2_session_consume_stream`);
     /// only meaningful with `autoWindowUpdate == false`.
     public func consumeStream(_ stream: Int32, bytes: Int) {

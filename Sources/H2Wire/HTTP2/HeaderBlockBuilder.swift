@@ -104,6 +104,13 @@ final class HeaderBlockBuilder {
         append(namePointer, nameLength, valuePointer, valueLength, flags: 0)
     }
 
+    /// Adds `count` ready fields (their bytes are referenced as they are flagged).
+    func add(fields source: UnsafePointer<nghttp2_nv>, count added: Int) {
+        precondition(count + added <= reservedFields, "BUG DETECTED: more header fields than reserved")
+        (fields + count).update(from: source, count: added)
+        count += added
+    }
+
     /// Adds every field of `headers`, copied.
     func add(_ headers: [HeaderField]) {
         for field in headers { add(field) }
