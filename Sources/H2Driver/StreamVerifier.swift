@@ -88,26 +88,36 @@ public struct StreamVerifier {
 
     // MARK: Events
 
-    /// Whether ``header(name:value:isTrailer:)`` uses a field of this name: `:status`,
-    /// `grpc-status` and `content-length` (a cheap length test first; the caller may skip the rest).
+    /// The response header fields the verdict reads; every other field is ignored.
+    public enum ReadHeader: Sendable {
+        case status, grpcStatus, contentLength
+    }
+
+    /// Which field the verdict reads a header of this name as, if any: `:status`,
+    /// `grpc-status`, `content-length` (names arrive lowercase). A length test first, so a
+    /// caller can skip the rest of the work for other headers (``ClientConnection`` skips the
+    /// stream lookup).
     @inline(__always)
-    public static func readsHeader(named name: UnsafeRawBufferPointer) -> Bool {
+    public static func readHeader(named name: UnsafeRawBufferPointer) -> ReadHeader? {
         switch name.count {
-        case 7: equals(name, ":status")
-        case 11: equals(name, "grpc-status")
-        case 14: equals(name, "content-length")
-        default: false
+        case 7: equals(name, ":status") ? .status : nil
+        case 11: equals(name, "grpc-status") ? .grpcStatus : nil
+        case 14: equals(name, "content-length") ? .contentLength : nil
+        default: nil
         }
     }
 
     /// One response header field (names arrive lowercase).
     public mutating func header(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, isTrailer: Bool) {
-        if Self.equals(name, ":status") {
-            httpStatus = Self.parseInt(value)
-        } else if Self.equals(name, "grpc-status") {
-            grpcStatus = Self.parseInt(value) ?? -1
-        } else if Self.equals(name, "content-length") && !isTrailer {
-            contentLength = Self.parseInt(value)
+        if let field = Self.readHeader(named: name) { header(field, value: value, isTrailer: isTrailer) }
+    }
+
+    /// One response header field the verdict reads, already classified by ``readHeader(named:)``.
+    public mutating func header(_ field: ReadHeader, value: UnsafeRawBufferPointer, isTrailer: Bool) {
+        switch field {
+        case .status: httpStatus = Self.parseInt(value)
+        case .grpcStatus: grpcStatus = Self.parseInt(value) ?? -1
+        case .contentLength: if !isTrailer { contentLength = Self.parseInt(value) }
         }
     }
 
@@ -165,8 +175,7 @@ public struct StreamVerifier {
         let index = messagesReceived
         messagesReceived += 1
         guard integrityProblem == nil else { return }
-        let expectation = plan.expectation
-        guard index < plan.expectedMessages || !expectation.messagesFixed else {
+        guard index < plan.expectedMessages || !plan.expectation.messagesFixed else {
             integrityProblem = "message \(index) beyond the \(plan.expectedMessages) planned"
             return
         }
@@ -174,9 +183,9 @@ public struct StreamVerifier {
             integrityProblem = "message \(index) is compressed; the plan asked for none"
             return
         }
-        if expectation.opaque {
+        if plan.expectation.opaque {
             // A service h2stress does not know: framing, count and length only.
-            if let length = expectation.messageLength, message.length != length {
+            if let length = plan.expectation.messageLength, message.length != length {
                 integrityProblem = "message \(index): \(message.length) bytes, expected \(length)"
             }
             return
@@ -352,16 +361,17 @@ public struct StreamVerifier {
 
     /// Everything planned arrived and nothing was wrong (regardless of how the stream closed).
     public var isComplete: Bool {
-        let expectation = plan.expectation
-        guard integrityProblem == nil, sawEndStream, let s = httpStatus, expectation.httpStatuses.contains(s) else { return false }
+        // `plan.expectation.…` field by field: a local copy of the struct retained its two arrays
+        // on this per-stream path.
+        guard integrityProblem == nil, sawEndStream, let s = httpStatus, plan.expectation.httpStatuses.contains(s) else { return false }
         switch plan.framing {
         case .http:
             if let cl = contentLength, bytesReceived != cl { return false }
-            return !expectation.bytesFixed
+            return !plan.expectation.bytesFixed
                 || bytesReceived == plan.expectedBytes && (contentLength == nil || contentLength == plan.expectedBytes)
         case .grpc:
-            guard let g = grpcStatus, expectation.grpcStatuses.contains(g), !reader.midMessage else { return false }
-            return !expectation.messagesFixed || messagesReceived == plan.expectedMessages
+            guard let g = grpcStatus, plan.expectation.grpcStatuses.contains(g), !reader.midMessage else { return false }
+            return !plan.expectation.messagesFixed || messagesReceived == plan.expectedMessages
         }
     }
 
