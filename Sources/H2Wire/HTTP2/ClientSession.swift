@@ -72,18 +72,7 @@ public final class ClientSession {
         block.add(name: ":path", value: path)
         block.add(extraHeaders)
         if let grpcTimeout { block.add(name: "grpc-timeout", decimal: grpcTimeout.value, suffix: grpcTimeout.unit) }
-
-        let streamID: Int32
-        if body.isEmpty {
-            streamID = nghttp2_submit_request(session, nil, block.pointer, block.count, nil, nil)
-        } else {
-            var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: clientReadBody)
-            streamID = nghttp2_submit_request(session, nil, block.pointer, block.count, &provider, nil)
-        }
-        if streamID < 0 { throw HTTP2Error(libraryCode: streamID, operation: "nghttp2_submit_request") }
-        if !body.isEmpty { bodies[streamID] = ClientStream(body: body) }
-        openStreams += 1
-        return streamID
+        return try submit(block.pointer, count: block.count, body: body)
     }
 
     /// Submits a request whose header block was built once (``PreparedRequest``); with a
@@ -100,15 +89,21 @@ public final class ClientSession {
             fields = block.pointer
             count = block.count
         }
+        return try submit(fields, count: count, body: request.body)
+    }
+
+    /// Submits a header block (`count` fields) and `body` (END_STREAM on HEADERS when empty),
+    /// and tracks the stream; the one path both `submitRequest`s take.
+    private func submit(_ fields: UnsafePointer<nghttp2_nv>, count: Int, body: [UInt8]) throws(HTTP2Error) -> Int32 {
         let streamID: Int32
-        if request.body.isEmpty {
+        if body.isEmpty {
             streamID = nghttp2_submit_request(session, nil, fields, count, nil, nil)
         } else {
             var provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil), read_callback: clientReadBody)
             streamID = nghttp2_submit_request(session, nil, fields, count, &provider, nil)
         }
         if streamID < 0 { throw HTTP2Error(libraryCode: streamID, operation: "nghttp2_submit_request") }
-        if !request.body.isEmpty { bodies[streamID] = ClientStream(body: request.body) }
+        if !body.isEmpty { bodies[streamID] = ClientStream(body: body) }
         openStreams += 1
         return streamID
     }
