@@ -41,7 +41,7 @@ public enum PlanBuilder {
     /// `http.request`: the user's method, path, headers and body; a `content-length` goes with a
     /// body unless the headers carry one. Statuses and the body size are checked as `expect` says.
     static func httpRequestPlan(_ spec: HTTPRequestSpec) -> StreamPlan {
-        var headers = spec.headers.map { HeaderField(name: $0.name, value: $0.value) }
+        var headers = spec.headers
         let body = spec.body?.bytes ?? []
         if spec.body != nil && !headers.contains(where: { $0.name == "content-length" }) {
             headers.append(HeaderField(name: "content-length", value: String(body.count)))
@@ -58,7 +58,7 @@ public enum PlanBuilder {
         var body: [UInt8] = []
         for message in spec.request { GRPCFrame.append(message.bytes, to: &body) }
         var headers = grpcHeaders
-        headers += spec.metadata.map { HeaderField(name: $0.name, value: $0.value) }
+        headers += spec.metadata
         let count = spec.expectMessages ?? 0
         let length = spec.expectMessageSize?.bytes
         let lengths = [Int](repeating: length ?? 0, count: count)

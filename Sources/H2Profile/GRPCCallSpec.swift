@@ -1,3 +1,5 @@
+import H2Wire
+
 /// Any unary or server-streaming gRPC method (`grpc.call`): the method path, the serialized
 /// request message(s) h2stress frames and sends, metadata, and what the response must be.
 ///
@@ -11,7 +13,7 @@ public struct GRPCCallSpec: Sendable, Hashable, Codable {
     /// The request messages, in order (at least one; an empty message is allowed).
     public var request: [RequestBody]
     /// Request metadata, names lowercase, in the order written.
-    public var metadata: [HeaderPair]
+    public var metadata: [HeaderField]
     /// Accepted `grpc-status` codes (default `[0]`, OK).
     public var expectStatus: [Int]
     /// The exact number of response messages; `nil` for any.
@@ -20,7 +22,7 @@ public struct GRPCCallSpec: Sendable, Hashable, Codable {
     public var expectMessageSize: ByteCount?
 
     /// A call spec.
-    public init(method: String, request: [RequestBody], metadata: [HeaderPair] = [], expectStatus: [Int] = [0],
+    public init(method: String, request: [RequestBody], metadata: [HeaderField] = [], expectStatus: [Int] = [0],
                 expectMessages: Int? = nil, expectMessageSize: ByteCount? = nil) {
         self.method = method
         self.request = request

@@ -12,7 +12,7 @@ public struct HTTPRequestSpec: Sendable, Hashable, Codable {
     /// The `:path`, starting with `/`.
     public var path: String
     /// Extra request headers, names lowercase, in the order written.
-    public var headers: [HeaderPair]
+    public var headers: [HeaderField]
     /// The request body, if any (a `content-length` is sent with it unless `headers` has one).
     public var body: RequestBody?
     /// Accepted `:status` values (default `2xx`).
@@ -21,7 +21,7 @@ public struct HTTPRequestSpec: Sendable, Hashable, Codable {
     public var expectSize: ByteCount?
 
     /// A request spec.
-    public init(method: String = "GET", path: String, headers: [HeaderPair] = [], body: RequestBody? = nil,
+    public init(method: String = "GET", path: String, headers: [HeaderField] = [], body: RequestBody? = nil,
                 expectStatus: StatusSet = .success, expectSize: ByteCount? = nil) {
         self.method = method
         self.path = path
@@ -32,13 +32,3 @@ public struct HTTPRequestSpec: Sendable, Hashable, Codable {
     }
 }
 
-/// One header or metadata entry as written in a profile (`name` lowercase).
-public struct HeaderPair: Sendable, Hashable, Codable {
-    public var name: String
-    public var value: String
-
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-}

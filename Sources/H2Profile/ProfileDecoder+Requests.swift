@@ -36,7 +36,7 @@ extension ProfileDecoder {
         }
         let pathNode = try require(spec, "path", example: "`path:` with the request path, e.g. `path: /api/items`")
         let requestPath = try requestPath(pathNode, spec.path("path"), example: "`/api/items?id=1`")
-        let headers = try headerPairs(spec.value("headers"), spec.path("headers"), reserved: Self.reservedHeaders)
+        let headers = try headerFields(spec.value("headers"), spec.path("headers"), reserved: Self.reservedHeaders)
         let body = try spec.value("body").map { (node) throws(ProfileError) in try requestBody(node, spec.path("body"), grpc: false) }
         var result = HTTPRequestSpec(method: method, path: requestPath, headers: headers, body: body)
         if let expectNode = spec.value("expect") {
@@ -70,7 +70,7 @@ extension ProfileDecoder {
                 request = [try requestBody(requestNode, field, grpc: true)]
             }
         }
-        let metadata = try headerPairs(spec.value("metadata"), spec.path("metadata"),
+        let metadata = try headerFields(spec.value("metadata"), spec.path("metadata"),
                                        reserved: Self.reservedHeaders.merging(Self.reservedMetadata) { first, _ in first })
         var result = GRPCCallSpec(method: method, request: request, metadata: metadata)
         if let expectNode = spec.value("expect") {
@@ -96,10 +96,10 @@ extension ProfileDecoder {
     }
 
     /// `{name: value, …}`: names become lowercase; pseudo-headers and `reserved` are refused.
-    private func headerPairs(_ node: ProfileNode?, _ field: String, reserved: [String: String]) throws(ProfileError) -> [HeaderPair] {
+    private func headerFields(_ node: ProfileNode?, _ field: String, reserved: [String: String]) throws(ProfileError) -> [HeaderField] {
         guard let node else { return [] }
         let map = try fields(node, field, allowed: (node.entries ?? []).map(\.key))
-        var pairs: [HeaderPair] = []
+        var result: [HeaderField] = []
         for entry in map.entries {
             let name = entry.key.lowercased()
             let entryField = map.path(entry.key)
@@ -118,9 +118,9 @@ extension ProfileDecoder {
             guard !value.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else {
                 throw fail(entry.value.origin, entryField, "`\(entryField)`: a header value cannot hold line breaks or control characters")
             }
-            pairs.append(HeaderPair(name: name, value: value))
+            result.append(HeaderField(name: name, value: value))
         }
-        return pairs
+        return result
     }
 
     /// RFC 9110 token characters, lowercase letters only (names were lowercased).

@@ -143,12 +143,12 @@ struct GenericKindVerdictTests {
     func request() {
         let spec = GRPCCallSpec(method: "/a.B/C", request: [RequestBody(source: .text("ab"), bytes: [0x61, 0x62]),
                                                             RequestBody(source: .size(ByteCount(bytes: 0)), bytes: [])],
-                                metadata: [HeaderPair(name: "x-k", value: "v")])
+                                metadata: [HeaderField(name: "x-k", value: "v")])
         let plan = PlanBuilder.plan(for: .grpcCall(spec), stamped: true)
         #expect(plan.requestBody == [0, 0, 0, 0, 2, 0x61, 0x62, 0, 0, 0, 0, 0])
         #expect(plan.requestHeaders.map(\.name) == ["content-type", "te", "x-k"])
         #expect(plan.path == "/a.B/C" && plan.method == "POST" && !plan.stamped, "a generic call is never stamped")
-        let http = PlanBuilder.plan(for: .httpRequest(HTTPRequestSpec(method: "PUT", path: "/x", headers: [HeaderPair(name: "x-a", value: "1")],
+        let http = PlanBuilder.plan(for: .httpRequest(HTTPRequestSpec(method: "PUT", path: "/x", headers: [HeaderField(name: "x-a", value: "1")],
                                                                       body: RequestBody(source: .size(ByteCount(bytes: 3)), bytes: [0x78, 0x78, 0x78]))),
                                     stamped: false)
         #expect(http.requestHeaders == [HeaderField(name: "x-a", value: "1"), HeaderField(name: "content-length", value: "3")])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import H2Profile
+import H2Wire
 
 /// `http.request` and `grpc.call` as written in profiles, and the profile `run --url` makes.
 struct GenericKindProfileTests {
@@ -24,7 +25,7 @@ struct GenericKindProfileTests {
             """
         guard case .httpRequest(let spec) = try Self.kind(yaml) else { Issue.record("kind"); return }
         #expect(spec.method == "PUT")
-        #expect(spec.headers == [HeaderPair(name: "x-trace", value: "abc"), HeaderPair(name: "accept", value: "*/*")])
+        #expect(spec.headers == [HeaderField(name: "x-trace", value: "abc"), HeaderField(name: "accept", value: "*/*")])
         #expect(spec.body?.bytes == Array("hello".utf8))
         #expect(spec.expectStatus.ranges == [200...200, 200...299, 300...302])
         #expect(spec.expectSize == .kibibytes(1))
@@ -57,7 +58,7 @@ struct GenericKindProfileTests {
         #expect(plain.expectStatus == [0] && plain.expectMessages == nil && plain.expectMessageSize == nil)
         let yaml = "  - grpc.call: {method: /a.B/C, metadata: {Authorization: Bearer x}, expect: {status: [OK, not_found, 14], messages: 5, messageSize: 100B}}"
         guard case .grpcCall(let spec) = try Self.kind(yaml) else { Issue.record("kind"); return }
-        #expect(spec.metadata == [HeaderPair(name: "authorization", value: "Bearer x")])
+        #expect(spec.metadata == [HeaderField(name: "authorization", value: "Bearer x")])
         #expect(spec.expectStatus == [0, 5, 14] && spec.expectMessages == 5 && spec.expectMessageSize == ByteCount(bytes: 100))
     }
 
@@ -91,7 +92,7 @@ struct GenericKindProfileTests {
         #expect(profile.client.streamWindow.bytes == (1 << 20) - 1 && profile.client.connectionWindow.bytes == 4 << 20)
         guard case .httpRequest(let spec) = profile.mix[0].kind else { Issue.record("kind"); return }
         #expect(spec.path == "/bytes/65536?x=\"1\"" && spec.method == "GET")
-        #expect(spec.headers == [HeaderPair(name: "x-key", value: "a: b")])
+        #expect(spec.headers == [HeaderField(name: "x-key", value: "a: b")])
         #expect(spec.expectStatus.ranges == [200...200, 204...204])
     }
 

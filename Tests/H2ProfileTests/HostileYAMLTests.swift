@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import H2Profile
+import H2Wire
 
 /// Profiles are read from pull requests: sizes, nesting and alias expansion are bounded before
 /// anything walks the YAML, and each refusal is an ordinary profile error (exit 64) naming the
@@ -92,7 +93,7 @@ struct HostileYAMLTests {
             """
         let loaded = try ProfileLoader.parse(yaml: yaml, file: "stars.yaml")
         guard case .httpRequest(let spec) = loaded.base.mix[0].kind else { Issue.record("kind"); return }
-        #expect(spec.headers == [HeaderPair(name: "accept", value: "*/*"), HeaderPair(name: "x-b", value: "&x")])
+        #expect(spec.headers == [HeaderField(name: "accept", value: "*/*"), HeaderField(name: "x-b", value: "&x")])
     }
 
     @Test("an expansion just under the budget loads; ten times more is refused at the alias line")

@@ -1,5 +1,6 @@
-/// One header field as text; names are lowercase (HTTP/2 requires it).
-public struct HeaderField: Sendable, Hashable {
+/// One header field as text; names are lowercase (HTTP/2 requires it). Also what profiles
+/// hold for `http.request.headers` and `grpc.call.metadata` (Codable for `run.json`).
+public struct HeaderField: Sendable, Hashable, Codable {
     /// The field name, lowercase, e.g. `content-type` or `:path`.
     public var name: String
     /// The field value.
