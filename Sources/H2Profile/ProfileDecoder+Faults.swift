@@ -63,20 +63,24 @@ extension ProfileDecoder {
         }
     }
 
+    /// A code written as a number, or as a name of `table` in any case.
+    static func code(_ text: String, in table: [(String, UInt32)]) -> UInt32? {
+        UInt32(text) ?? table.first { $0.0 == text.uppercased() }?.1
+    }
+
+    /// "; did you mean `NAME`?" for a name close to one of `table`'s, else "".
+    static func codeHint(_ text: String, in table: [(String, UInt32)]) -> String {
+        FieldSuggestion.closest(to: text.uppercased(), among: table.map(\.0)).map { "; did you mean `\($0)`?" } ?? ""
+    }
+
     /// An HTTP/2 error code (`rst`, `goaway`) or gRPC status (`status`), by name or number.
     private func decodeFaultCode(_ node: ProfileNode, _ field: String, _ kind: Fault.Kind) throws(ProfileError) -> UInt32 {
         let grpc = kind == .status
         let table = grpc ? Self.grpcStatusCodes : Self.http2ErrorCodes
         let what = grpc ? "a gRPC status such as `UNAVAILABLE` or `14`" : "an HTTP/2 error code such as `CANCEL` or `8`"
         let text = try scalar(node, field, expecting: what)
-        let value: UInt32
-        if let n = UInt32(text) {
-            value = n
-        } else if let match = table.first(where: { $0.0 == text.uppercased() }) {
-            value = match.1
-        } else {
-            let hint = FieldSuggestion.closest(to: text.uppercased(), among: table.map(\.0)).map { "; did you mean `\($0)`?" } ?? ""
-            throw fail(node.origin, field, "`\(field)`: write \(what), got `\(text)`\(hint)")
+        guard let value = Self.code(text, in: table) else {
+            throw fail(node.origin, field, "`\(field)`: write \(what), got `\(text)`\(Self.codeHint(text, in: table))")
         }
         if grpc {
             guard value > 0 && value <= 16 else {

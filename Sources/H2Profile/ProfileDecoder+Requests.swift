@@ -205,15 +205,12 @@ extension ProfileDecoder {
 
     /// HTTP statuses: `200`, `2xx`, `200-299`, or a list of those.
     private func statusSet(_ node: ProfileNode, _ field: String) throws(ProfileError) -> StatusSet {
-        let items: [ProfileNode]
-        switch node.kind {
-        case .sequence(let found) where !found.isEmpty: items = found
-        case .scalar: items = [node]
-        default: throw fail(node.origin, field, "`\(field)`: write a status such as `200`, `2xx`, `200-299` or a list like `[200, 204]`, got \(node.shownAs)")
+        guard let items = scalarOrList(node), !items.isEmpty else {
+            throw fail(node.origin, field, "`\(field)`: write a status such as `200`, `2xx`, `200-299` or a list like `[200, 204]`, got \(node.shownAs)")
         }
         var ranges: [ClosedRange<Int>] = []
         for (index, item) in items.enumerated() {
-            let itemField = items.count == 1 && node.scalarText != nil ? field : "\(field)[\(index)]"
+            let itemField = node.scalarText != nil ? field : "\(field)[\(index)]"
             guard let text = item.scalarText, let range = StatusSet.range(text) else {
                 throw fail(item.origin, itemField, "`\(itemField)`: write a status from 100 to 599 such as `200`, a class such as `2xx`, or a range such as `200-299`, got \(item.shownAs)")
             }
@@ -224,24 +221,17 @@ extension ProfileDecoder {
 
     /// gRPC statuses by name or number (`OK`, `NOT_FOUND`, `5`), or a list of those.
     private func grpcStatuses(_ node: ProfileNode, _ field: String) throws(ProfileError) -> [Int] {
-        let items: [ProfileNode]
-        switch node.kind {
-        case .sequence(let found) where !found.isEmpty: items = found
-        case .scalar: items = [node]
-        default: throw fail(node.origin, field, "`\(field)`: write a gRPC status such as `OK`, `NOT_FOUND` or `5`, or a list of them, got \(node.shownAs)")
+        guard let items = scalarOrList(node), !items.isEmpty else {
+            throw fail(node.origin, field, "`\(field)`: write a gRPC status such as `OK`, `NOT_FOUND` or `5`, or a list of them, got \(node.shownAs)")
         }
         var codes: [Int] = []
         for (index, item) in items.enumerated() {
             let itemField = node.scalarText != nil ? field : "\(field)[\(index)]"
             let text = item.scalarText ?? ""
-            if let n = Int(text), (0...16).contains(n) {
-                codes.append(n)
-            } else if let match = Self.grpcStatusCodes.first(where: { $0.0 == text.uppercased() }) {
-                codes.append(Int(match.1))
-            } else {
-                let hint = FieldSuggestion.closest(to: text.uppercased(), among: Self.grpcStatusCodes.map(\.0)).map { "; did you mean `\($0)`?" } ?? ""
-                throw fail(item.origin, itemField, "`\(itemField)`: write a gRPC status from 0 to 16 or its name such as `OK` or `NOT_FOUND`, got \(item.shownAs)\(hint)")
+            guard let code = Self.code(text, in: Self.grpcStatusCodes), code <= 16 else {
+                throw fail(item.origin, itemField, "`\(itemField)`: write a gRPC status from 0 to 16 or its name such as `OK` or `NOT_FOUND`, got \(item.shownAs)\(Self.codeHint(text, in: Self.grpcStatusCodes))")
             }
+            codes.append(Int(code))
         }
         return codes
     }

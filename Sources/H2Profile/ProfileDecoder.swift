@@ -185,13 +185,19 @@ struct ProfileDecoder {
         }
     }
 
+    /// A list's items, or a lone scalar as a one-item list; nil for a mapping or nothing.
+    func scalarOrList(_ node: ProfileNode) -> [ProfileNode]? {
+        switch node.kind {
+        case .sequence(let items): items
+        case .scalar: [node]
+        default: nil
+        }
+    }
+
     /// A list of distinct integers in `range`; a single number is read as a one-element list.
     func intList(_ node: ProfileNode, _ field: String, _ range: ClosedRange<Int>) throws(ProfileError) -> [Int] {
-        let items: [ProfileNode]
-        switch node.kind {
-        case .sequence(let found): items = found
-        case .scalar: items = [node]
-        default: throw fail(node.origin, field, "`\(field)`: write a list of numbers like `[1, 2, 4]`, got \(node.shownAs)")
+        guard let items = scalarOrList(node) else {
+            throw fail(node.origin, field, "`\(field)`: write a list of numbers like `[1, 2, 4]`, got \(node.shownAs)")
         }
         guard !items.isEmpty else {
             throw fail(node.origin, field, "`\(field)` is empty; write at least one number, e.g. `[1]`, or remove the field")
