@@ -106,7 +106,7 @@ public enum HTMLReport {
             parts.append("wake latency n/a")
         }
         var out = "<p class=\"headline\">" + parts.joined(separator: " · ") + "</p>\n"
-        if let note = MarkdownReport.sizeUnverifiedNote(run) { out += "<p class=\"legend-text\">\(emphasis("S" + note.dropFirst()))</p>\n" }
+        if let note = MarkdownReport.sizeUnverifiedNote(run) { out += "<p class=\"legend-text\">\(emphasis("Size not verified: " + note))</p>\n" }
         return out
     }
 

@@ -61,20 +61,21 @@ public enum MarkdownReport {
             + "- **Target:** \(inline(run.target))\(perCellTargetNote(run).map { " (\($0))" } ?? "")\n"
     }
 
-    /// "Size not verified: …" when complete streams were judged by status and END_STREAM only
-    /// (shared with ``HTMLReport`` and ``SummaryTable``); `nil` when every complete stream's size was checked.
+    /// What follows "Size not verified:" when complete streams were judged by status and
+    /// END_STREAM only (shared with ``HTMLReport`` and ``SummaryTable``, each with its own
+    /// label); `nil` when every complete stream's size was checked.
     public static func sizeUnverifiedNote(_ run: RunResult) -> String? {
         let unverified = run.cells.reduce(0) { $0 + ($1.completeSizeUnverified ?? 0) }
         guard unverified > 0 else { return nil }
         let complete = run.cells.reduce(0) { $0 + $1.streams.complete }
-        return "size not verified: \(NumberText.grouped(unverified)) of \(NumberText.grouped(complete)) complete streams were judged "
+        return "\(NumberText.grouped(unverified)) of \(NumberText.grouped(complete)) complete streams were judged "
             + "by status and END_STREAM only, because nothing fixed their size (an `http.request` without `expect.size` "
             + "answered without `content-length`, or a `grpc.call` without `expect.messages`); add those to check it."
     }
 
     private static func outcomes(_ run: RunResult) -> String {
         var out = "\n## Stream outcomes\n\n"
-        if let note = sizeUnverifiedNote(run) { out += "**Size not verified:**" + note.dropFirst("size not verified:".count) + "\n\n" }
+        if let note = sizeUnverifiedNote(run) { out += "**Size not verified:** \(note)\n\n" }
         let abnormal = run.cells.filter { $0.streams.failed > 0 || $0.streams.unfinished > 0 }
         guard !abnormal.isEmpty else {
             return out + "Every stream that ended was complete.\n"

@@ -14,7 +14,7 @@ public enum SummaryTable {
             + "\(NumberText.grouped(total.truncated)) truncated, \(NumberText.grouped(total.failed - total.truncated)) other failures, "
             + "\(NumberText.grouped(total.unfinished)) unfinished.\n"
             + wakeNotes(run)
-            + (MarkdownReport.sizeUnverifiedNote(run).map { $0.replacingOccurrences(of: "`", with: "") + "\n" } ?? "")
+            + (MarkdownReport.sizeUnverifiedNote(run).map { "size not verified: " + $0.replacingOccurrences(of: "`", with: "") + "\n" } ?? "")
     }
 
     /// "wake n/a in N cells: <note>" once per distinct reason.

@@ -51,6 +51,21 @@ struct MarkdownReportTests {
         #expect(!report.contains("every cell's command"))
     }
 
+    @Test("complete streams whose size nothing fixed are named in report.md, report.html and the terminal summary, each with its label")
+    func sizeUnverified() {
+        var run = SyntheticRun.make()
+        #expect(MarkdownReport.sizeUnverifiedNote(run) == nil, "nothing to say when every size was checked")
+        #expect(!MarkdownReport.render(run).contains("Size not verified"))
+        run.cells[0].completeSizeUnverified = 1_234
+        let complete = run.cells.reduce(0) { $0 + $1.streams.complete }
+        let counts = "1,234 of \(NumberText.grouped(complete)) complete streams were judged by status and END_STREAM only"
+        #expect(MarkdownReport.render(run).contains("**Size not verified:** \(counts)"))
+        #expect(HTMLReport.render(run).contains("<p class=\"legend-text\">Size not verified: \(counts)"))
+        let summary = SummaryTable.render(run)
+        #expect(summary.contains("size not verified: \(counts)"))
+        #expect(summary.contains("an http.request without expect.size") && !summary.contains("`"), "plain text on the terminal")
+    }
+
     @Test("code spans are fenced with more backticks than the text holds in a row")
     func codeSpans() {
         #expect(MarkdownReport.codeSpan("a b") == "`a b`")
