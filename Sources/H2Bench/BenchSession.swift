@@ -60,6 +60,7 @@ final class BenchSession {
         switch scenario {
         case .download, .unary:
             let work = try workload(scenario)
+            defer { if let file = work.bodyFile { try? FileManager.default.removeItem(atPath: file) } }
             var ours: [BenchRow] = []
             var theirs: [BenchRow] = []
             for round in 0..<options.repeats where !control.isInterrupted {
@@ -161,6 +162,8 @@ final class BenchSession {
         var path: String
         var h2loadArguments: [String] = []
         var bytesPerStream: Int
+        /// The temporary file h2load posts (`-d`), removed when the scenario ends.
+        var bodyFile: String? = nil
     }
 
     /// `GET /bytes/<n>`, or `UnaryCall` with a 100-byte payload each way (h2load posts the same
@@ -179,7 +182,7 @@ final class BenchSession {
             }
             return Workload(plan: plan, path: PlanBuilder.unaryCallPath,
                             h2loadArguments: ["-d", file, "-H", "content-type: application/grpc", "-H", "te: trailers"],
-                            bytesPerStream: plan.expectedBytes)
+                            bytesPerStream: plan.expectedBytes, bodyFile: file)
         }
     }
 
