@@ -34,7 +34,7 @@ public enum PlanBuilder {
         case .httpRequest(let spec):
             return httpRequestPlan(spec)
         case .grpcCall(let spec):
-            return grpcCallPlan(spec, checksum: checksum)
+            return grpcCallPlan(spec)
         }
     }
 
@@ -54,7 +54,7 @@ public enum PlanBuilder {
 
     /// `grpc.call`: the user's messages framed one after the other, opaque responses counted
     /// and measured as `expect` says (never decoded, never stamped).
-    static func grpcCallPlan(_ spec: GRPCCallSpec, checksum: ChecksumSampling) -> StreamPlan {
+    static func grpcCallPlan(_ spec: GRPCCallSpec) -> StreamPlan {
         var body: [UInt8] = []
         for message in spec.request { GRPCFrame.append(message.bytes, to: &body) }
         var headers = grpcHeaders
@@ -68,7 +68,7 @@ public enum PlanBuilder {
         return StreamPlan(kindName: "grpc.call", framing: .grpc, method: "POST", path: spec.method, requestHeaders: headers,
                           requestBody: body, expectedMessageLengths: lengths, expectedBodySizes: lengths,
                           expectedBytes: count * (GRPCFrame.prefixLength + (length ?? 0)), stamped: false,
-                          checksum: checksum, expectation: expectation)
+                          expectation: expectation)
     }
 
     /// `content-type: application/grpc` and `te: trailers`.
