@@ -11,22 +11,25 @@ import H2Bench
                  "h2stress executable not found next to the test bundle (run `swift build --build-tests`)"),
        .disabled(if: InteropEnvironment.skipWithoutH2load, "h2load not found (run scripts/setup.sh)"))
 struct BenchCommandTests {
-    @Test("overhead and 64k --side-by-side run and report their goals")
-    func overheadAndSideBySide() async throws {
+    /// Runs a short `bench` (500 ms per client, 2 connections × 10 streams) with `arguments` and
+    /// `--json`; returns the process outcome and the JSON's `rows`.
+    static func bench(_ arguments: [String]) async throws -> (Subprocess.Outcome, [[String: Any]]) {
         let exe = try #require(InteropEnvironment.h2stressExecutable, "h2stress executable not found next to the test bundle")
         let json = NSTemporaryDirectory() + "h2stress-bench-\(UUID().uuidString).json"
         defer { try? FileManager.default.removeItem(atPath: json) }
-        let bench = try await Subprocess.run(exe, [
-            "bench", "--scenarios", "overhead,64k", "--duration", "500ms", "--warmup", "200ms", "--repeats", "1",
-            "--connections", "2", "--streams", "10", "--side-by-side", "--json", json,
-        ], timeout: 120)
+        let bench = try await Subprocess.run(exe, ["bench", "--duration", "500ms", "--warmup", "200ms", "--repeats", "1",
+                                                   "--connections", "2", "--streams", "10", "--json", json] + arguments, timeout: 120)
         #expect(bench.status == 0, "\(bench)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        return (bench, try #require(root["rows"] as? [[String: Any]]))
+    }
+
+    @Test("overhead and 64k --side-by-side run and report their goals")
+    func overheadAndSideBySide() async throws {
+        let (bench, rows) = try await Self.bench(["--scenarios", "overhead,64k", "--side-by-side"])
         #expect(bench.stdout.contains("measurement overhead (stamps,timestamps,traces, checksum 1/64) ≤ 5% of CPU-s/GB:"), "\(bench)")
         #expect(bench.stdout.contains("(median of 3 rounds, each on ÷ off"), "three rounds at least: \(bench)")
         #expect(bench.stdout.contains("GET 64KiB, side by side:"), "\(bench)")
-
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
-        let rows = try #require(root["rows"] as? [[String: Any]])
         #expect(Set(rows.compactMap { $0["client"] as? String })
                 == ["h2stress (measurement on)", "h2stress (measurement off)", "h2stress", "h2load"])
         #expect(rows.allSatisfy { ($0["failures"] as? Int) == 0 }, "\(rows)")
@@ -36,20 +39,11 @@ struct BenchCommandTests {
 
     @Test("100b and unary: both clients, nothing fails, CPU per stream in the table and the goals")
     func smallStreams() async throws {
-        let exe = try #require(InteropEnvironment.h2stressExecutable, "h2stress executable not found next to the test bundle")
-        let json = NSTemporaryDirectory() + "h2stress-bench-\(UUID().uuidString).json"
-        defer { try? FileManager.default.removeItem(atPath: json) }
-        let bench = try await Subprocess.run(exe, [
-            "bench", "--scenarios", "100b,unary", "--duration", "500ms", "--warmup", "200ms", "--repeats", "1",
-            "--connections", "2", "--streams", "10", "--json", json,
-        ], timeout: 120)
-        #expect(bench.status == 0, "\(bench)")
+        let (bench, rows) = try await Self.bench(["--scenarios", "100b,unary"])
         #expect(bench.stdout.contains("µs/stream"), "\(bench)")
         #expect(bench.stdout.contains("CPU per stream h2stress ≤ 1.0× h2load, GET 100B:"), "\(bench)")
         #expect(bench.stdout.contains("CPU per stream h2stress ≤ 1.0× h2load, gRPC unary 100B:"), "\(bench)")
         #expect(bench.stdout.contains("-H content-type: application/grpc -H te: trailers"), "h2load posts the gRPC request: \(bench)")
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
-        let rows = try #require(root["rows"] as? [[String: Any]])
         #expect(rows.count == 4, "\(rows)")
         #expect(rows.allSatisfy { ($0["failures"] as? Int) == 0 }, "\(rows)")
         #expect(rows.allSatisfy { ($0["requestsPerSecond"] as? Double ?? 0) > 0 }, "\(rows)")
