@@ -177,8 +177,9 @@ public struct OneLineProfile: Sendable {
         return items.count == 1 ? items[0] : "[" + items.joined(separator: ", ") + "]"
     }
 
-    /// A double-quoted YAML scalar (JSON string syntax, which YAML reads the same).
-    static func quoted(_ text: String) -> String {
+    /// A double-quoted YAML scalar (JSON string syntax, which YAML reads the same); also what
+    /// tests use to write profiles around paths and commands.
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -30,17 +30,6 @@ struct ManagedTargetRun {
     /// The cell with id `id`.
     func cell(_ id: String) -> CellResult? { result.cells.first { $0.id == id } }
 
-    /// `text` as a YAML double-quoted scalar (backslashes, quotes and newlines escaped).
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for c in text {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a YAML double-quoted scalar (the profile writer's own quoting).
+    static func quoted(_ text: String) -> String { OneLineProfile.quoted(text) }
 }
