@@ -14,6 +14,10 @@ public struct BenchOptions: Sendable {
     public var repeats = 1
     /// Threads of the `h2stress serve` target.
     public var serverThreads = 1
+    /// Threads of each client in the download-like scenarios (h2load `-t`).
+    public var threads = 1
+    /// Where the load goes (`--target`).
+    public var target: BenchTarget = .embedded
     /// Connections per client and concurrent streams per connection (download scenarios).
     public var connections = 10
     public var streams = 100
@@ -49,6 +53,13 @@ public struct BenchOptions: Sendable {
         guard duration.nanoseconds >= 500_000_000 else { throw BenchError("`--duration` must be at least 500ms, got \(duration)") }
         guard (1...100).contains(repeats) else { throw BenchError("`--repeats` must be 1…100, got \(repeats)") }
         guard (1...64).contains(serverThreads) else { throw BenchError("`--server-threads` must be 1…64, got \(serverThreads)") }
+        guard (1...64).contains(threads), threads <= connections else {
+            throw BenchError("`--threads` must be 1…64 and at most `--connections` (\(connections)), got \(threads)")
+        }
+        if target.isExternal, let scenario = scenarios.first(where: { !$0.worksAgainstExternalTarget }) {
+            throw BenchError("`--scenarios`: `\(scenario)` needs the embedded server's paced gRPC streams; run it without `--target`, "
+                             + "or keep to 64k, 1m, 100b, <size>, unary and threads with `--target`")
+        }
         guard (1...10_000).contains(connections), (1...1000).contains(streams) else {
             throw BenchError("`--connections` must be 1…10000 and `--streams` 1…1000")
         }
@@ -66,7 +77,7 @@ public struct BenchOptions: Sendable {
         for part in text.split(separator: ",") {
             let name = String(part).trimmingSpaces()
             guard let scenario = BenchScenario(name) else {
-                throw BenchError("`--scenarios`: unknown scenario `\(name)`; write 64k, 1m, 100b, a size such as 256KiB, unary, 10k-streams, overhead, idle-wake or soak")
+                throw BenchError("`--scenarios`: unknown scenario `\(name)`; write 64k, 1m, 100b, a size such as 256KiB, unary, threads, 10k-streams, overhead, idle-wake or soak")
             }
             list.append(scenario)
         }

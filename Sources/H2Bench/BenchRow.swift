@@ -10,6 +10,8 @@
 ///   setup included, divided by the DATA bytes the server sent over that same whole run / 10^9.
 ///   h2load: `wait4` rusage of the h2load process; h2stress: `getrusage(RUSAGE_THREAD)` of the
 ///   driver thread(s). Same numerator window and the same server-side denominator for both.
+///   Against an external `--target` there is no server-side count: each client's own count of
+///   DATA bytes over its whole run (no warm-up then) is the denominator.
 struct BenchRow: Sendable, Codable {
     var scenario: String
     var client: String
@@ -37,6 +39,10 @@ struct BenchRow: Sendable, Codable {
     /// Response DATA bytes of one stream, in the download-like scenarios (for ``cpuMicrosecondsPerStream``).
     var bytesPerStream: Int?
     var notes: [String] = []
+
+    /// A small-stream row (at most 1 KiB per stream): its ratio is read as CPU per stream (the
+    /// same ratio as per GB, since both clients fetch the same responses).
+    var isSmallStreams: Bool { (bytesPerStream ?? Int.max) <= 1024 }
 
     /// Client CPU seconds, user + sys.
     var cpuSeconds: Double { cpuUserSeconds + cpuSystemSeconds }

@@ -16,11 +16,23 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
     /// gRPC `UnaryCall`, 100-byte request payload, 100-byte response payload, stamped and
     /// verified; h2load posts the same gRPC-framed request with `-d` (`unary`).
     case unary
+    /// GET 100 B with 1 and then 2 threads in each client, alternating, for several rounds:
+    /// how each client's CPU per stream changes with a second thread (`threads`).
+    case threadScaling
 
     /// Payload bytes of the `unary` scenario's request and response.
     public static let unaryPayloadBytes = 100
 
-    /// Parses `64k`, `1m`, `100b`, `unary`, `10k-streams`, … or a size (`256KiB`); nil when unknown.
+    /// True for the scenarios that `--target` can point at another server (the rest need the
+    /// embedded server's paced gRPC streams).
+    public var worksAgainstExternalTarget: Bool {
+        switch self {
+        case .download, .unary, .threadScaling: true
+        default: false
+        }
+    }
+
+    /// Parses `64k`, `1m`, `100b`, `unary`, `threads`, `10k-streams`, … or a size (`256KiB`); nil when unknown.
     public init?(_ text: String) {
         switch text.lowercased() {
         case "10k-streams", "10k": self = .manyStreams
@@ -28,11 +40,14 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
         case "idle-wake": self = .idleWake
         case "soak": self = .soak
         case "unary": self = .unary
+        case "threads": self = .threadScaling
         case "100b": self = .download(bodyBytes: 100)
         case "64k": self = .download(bodyBytes: 65_536)
         case "1m": self = .download(bodyBytes: 1 << 20)
         default:
-            guard let size = ByteCount(text), size.bytes >= 1 else { return nil }
+            // `1000b` as `100b` is written: a lower-case b for bytes.
+            let bytesText = text.hasSuffix("b") && text.dropLast().allSatisfy(\.isNumber) ? text.dropLast() + "B" : text
+            guard let size = ByteCount(bytesText), size.bytes >= 1 else { return nil }
             self = .download(bodyBytes: size.bytes)
         }
     }
@@ -41,7 +56,7 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
     public var isSmallStreams: Bool {
         switch self {
         case .download(let n): n <= 1024
-        case .unary: true
+        case .unary, .threadScaling: true
         default: false
         }
     }
@@ -54,6 +69,7 @@ public enum BenchScenario: Sendable, Equatable, CustomStringConvertible {
         case .idleWake: "idle wake"
         case .soak: "soak"
         case .unary: "gRPC unary \(ByteCount(bytes: Self.unaryPayloadBytes))"
+        case .threadScaling: "GET 100 B, 1 vs 2 threads"
         }
     }
 }

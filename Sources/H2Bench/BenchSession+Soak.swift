@@ -65,7 +65,7 @@ extension BenchSession {
     static let soakStreamsPerConnection = 100
 
     func driverSoak(scenario: BenchScenario) throws(BenchError) -> BenchRow {
-        let server = try startTarget()
+        let server = try startEmbedded()
         // 100 messages of 1 KiB, 10 ms apart: each stream lives about 1 s, so streams churn.
         let spec = ServerStreamSpec(messages: 100, size: .kibibytes(1), interval: .milliseconds(10))
         let plan = PlanBuilder.plan(for: .grpcServerStream(spec), stamped: true, checksum: .all)

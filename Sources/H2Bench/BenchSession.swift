@@ -30,9 +30,11 @@ final class BenchSession {
     /// Overhead scenario: CPU-s/GB on ÷ off − 1 of each round (on and off run back to back).
     var overheadCheck: [Double]?
     /// `--side-by-side`: per download scenario, h2stress ÷ h2load CPU-s/GB of each concurrent round.
-    var sideBySideRatios: [(scenario: String, ratios: [Double])] = []
+    var sideBySideRatios: [(scenario: String, smallStreams: Bool, ratios: [Double])] = []
     /// Idle-wake scenario: wakePoll p50 and p99 in µs.
     var idleWakeCheck: (p50: Double, p99: Double, dispatchP50: Double)?
+    /// `threads` scenario: round by round, each client's CPU per stream with 2 threads ÷ with 1.
+    var threadScalingCheck: (h2stress: [Double], h2load: [Double])?
     /// Soak scenario: RSS and descriptor samples, false verdicts.
     var soakCheck: SoakCheck?
     let startedAt = Date()
@@ -64,20 +66,9 @@ final class BenchSession {
             var ours: [BenchRow] = []
             var theirs: [BenchRow] = []
             for round in 0..<options.repeats where !control.isInterrupted {
-                // Alternate who goes first so a drifting machine load does not favour one client.
-                let h2loadFirst = round % 2 == 1 && h2loadPath != nil
-                let tag = options.repeats > 1 ? " (run \(round + 1)/\(options.repeats))" : ""
-                if h2loadFirst {
-                    Terminal.note("\(scenario): h2load\(tag) …")
-                    if let row = h2loadAttempt(scenario: scenario, work) { theirs.append(row) }
-                }
-                guard !control.isInterrupted else { break }
-                Terminal.note("\(scenario): h2stress\(tag) …")
-                ours.append(try driverDownload(scenario: scenario, work))
-                if !h2loadFirst && h2loadPath != nil && !control.isInterrupted {
-                    Terminal.note("\(scenario): h2load\(tag) …")
-                    if let row = h2loadAttempt(scenario: scenario, work) { theirs.append(row) }
-                }
+                let (a, b) = try alternatingRound(work, round: round, of: options.repeats)
+                ours.append(a)
+                if let b { theirs.append(b) }
             }
             runs += ours + theirs
             if options.sideBySide, h2loadPath != nil {
@@ -86,16 +77,31 @@ final class BenchSession {
                     Terminal.note("\(scenario): h2stress and h2load side by side (round \(round + 1)) …")
                     if let ratio = try downloadSideBySideRound(work) { ratios.append(ratio) }
                 }
-                if !ratios.isEmpty { sideBySideRatios.append((scenario.description, ratios)) }
+                if !ratios.isEmpty { sideBySideRatios.append((scenario.description, scenario.isSmallStreams, ratios)) }
             }
-            guard var summary = Self.median(ours) else { return }
-            if let other = Self.median(theirs) {
-                if let a = summary.cpuSecondsPerGB, let b = other.cpuSecondsPerGB, b > 0 { summary.ratioToH2load = a / b }
-                rows.append(summary)
-                rows.append(other)
-            } else {
-                rows.append(summary)
+            appendSummaries(ours: ours, theirs: theirs)
+        case .threadScaling:
+            var one = try workload(.download(bodyBytes: 100))
+            one.threads = 1
+            one.label = "GET 100 B, 1 thread"
+            var two = one
+            two.threads = 2
+            two.label = "GET 100 B, 2 threads"
+            var ours: [[BenchRow]] = [[], []]
+            var theirs: [[BenchRow]] = [[], []]
+            let rounds = max(options.repeats, 3)
+            for round in 0..<rounds where !control.isInterrupted {
+                // Alternate which thread count goes first, as the clients alternate within a run.
+                for work in round % 2 == 0 ? [one, two] : [two, one] where !control.isInterrupted {
+                    let (a, b) = try alternatingRound(work, round: round, of: rounds)
+                    ours[work.threads - 1].append(a)
+                    if let b { theirs[work.threads - 1].append(b) }
+                }
             }
+            runs += ours.flatMap { $0 } + theirs.flatMap { $0 }
+            threadScalingCheck = (Self.pairedRatios(ours[1], ours[0]), Self.pairedRatios(theirs[1], theirs[0]))
+            appendSummaries(ours: ours[0], theirs: theirs[0])
+            appendSummaries(ours: ours[1], theirs: theirs[1])
         case .overhead:
             var on: [BenchRow] = []
             var off: [BenchRow] = []
@@ -109,10 +115,7 @@ final class BenchSession {
             if let a = Self.median(on), let b = Self.median(off) {
                 rows.append(a)
                 rows.append(b)
-                let pairs = zip(on, off).compactMap { x, y -> Double? in
-                    guard let a = x.cpuSecondsPerGB, let b = y.cpuSecondsPerGB, b > 0 else { return nil }
-                    return a / b - 1
-                }
+                let pairs = Self.pairedRatios(on, off).map { $0 - 1 }
                 if !pairs.isEmpty { overheadCheck = pairs }
             }
         case .idleWake:
@@ -133,22 +136,88 @@ final class BenchSession {
         }
     }
 
+    /// One run of each client on `work`, h2stress first in even rounds and h2load first in odd
+    /// ones, so a drifting machine load does not favour one client. h2load's row is nil when
+    /// it is not installed or failed (the failure is kept in ``errors``).
+    private func alternatingRound(_ work: Workload, round: Int, of rounds: Int) throws(BenchError) -> (BenchRow, BenchRow?) {
+        let h2loadFirst = round % 2 == 1 && h2loadPath != nil
+        let tag = rounds > 1 ? " (run \(round + 1)/\(rounds))" : ""
+        var theirs: BenchRow?
+        if h2loadFirst {
+            Terminal.note("\(work.label): h2load\(tag) …")
+            theirs = h2loadAttempt(work)
+        }
+        Terminal.note("\(work.label): h2stress\(tag) …")
+        let ours = try driverDownload(work)
+        if !h2loadFirst && h2loadPath != nil && !control.isInterrupted {
+            Terminal.note("\(work.label): h2load\(tag) …")
+            theirs = h2loadAttempt(work)
+        }
+        return (ours, theirs)
+    }
+
+    /// The median rows of both clients (h2stress's with its ratio to h2load's) into ``rows``.
+    private func appendSummaries(ours: [BenchRow], theirs: [BenchRow]) {
+        guard var summary = Self.median(ours) else { return }
+        if let other = Self.median(theirs) {
+            if let a = summary.cpuSecondsPerGB, let b = other.cpuSecondsPerGB, b > 0 { summary.ratioToH2load = a / b }
+            rows.append(summary)
+            rows.append(other)
+        } else {
+            rows.append(summary)
+        }
+    }
+
+    /// Round by round, `a`'s CPU per GB ÷ `b`'s (rounds where either lacks a figure are left out).
+    static func pairedRatios(_ a: [BenchRow], _ b: [BenchRow]) -> [Double] {
+        zip(a, b).compactMap { x, y -> Double? in
+            guard let p = x.cpuSecondsPerGB, let q = y.cpuSecondsPerGB, q > 0 else { return nil }
+            return p / q
+        }
+    }
+
     /// Runs h2load once; a failure is printed and remembered in ``errors`` so the h2stress rows
     /// of the scenario are still reported.
-    private func h2loadAttempt(scenario: BenchScenario, _ work: Workload) -> BenchRow? {
+    private func h2loadAttempt(_ work: Workload) -> BenchRow? {
         do {
-            return try h2loadDownload(scenario: scenario, work)
+            return try h2loadDownload(work)
         } catch {
-            Terminal.error("\(scenario): \(error)")
-            errors.append("\(scenario): \(error)")
+            Terminal.error("\(work.label): \(error)")
+            errors.append("\(work.label): \(error)")
             return nil
         }
     }
 
-    func startTarget() throws(BenchError) -> ServeProcess {
+    /// One run's target: a fresh `h2stress serve` child, or the external `--target`.
+    struct RunningTarget {
+        let address: TargetAddress
+        /// The embedded child; nil for an external target.
+        let serve: ServeProcess?
+
+        /// Stops the child and returns what it served; nil for an external target.
+        func stop() -> ServeProcess.Stopped? { serve?.stop() }
+    }
+
+    func startTarget() throws(BenchError) -> RunningTarget {
+        switch options.target {
+        case .external(let host, let port, _):
+            return RunningTarget(address: TargetAddress(host: host, port: port), serve: nil)
+        case .embedded:
+            let serve = try startEmbedded()
+            return RunningTarget(address: TargetAddress(host: "127.0.0.1", port: serve.port), serve: serve)
+        }
+    }
+
+    /// A fresh `h2stress serve` child: the scenarios that need its paced gRPC streams use it
+    /// whatever `--target` says (``BenchOptions/validate()`` refuses them with `--target`).
+    func startEmbedded() throws(BenchError) -> ServeProcess {
         try ServeProcess.start(executable: executable, threads: options.serverThreads, maxFrameSize: maxFrameSize,
                                maxConcurrentStreams: 1000, lifetime: serverLifetime)
     }
+
+    /// Warm-up of the download-like scenarios: none against an external target, where each
+    /// client's CPU is divided by the bytes it counted itself over its whole run.
+    private var downloadWarmup: TimeSpan { options.target.isExternal ? .zero : options.warmup }
 
     private func clientSettings() -> HTTP2Settings {
         HTTP2Settings(client: ClientSettings(streamWindow: ByteCount(bytes: streamWindow), connectionWindow: ByteCount(bytes: connectionWindow),
@@ -164,6 +233,10 @@ final class BenchSession {
         var bytesPerStream: Int
         /// The temporary file h2load posts (`-d`), removed when the scenario ends.
         var bodyFile: String? = nil
+        /// Threads of each client (`--threads`; the `threads` scenario sets 1 and 2).
+        var threads = 1
+        /// The row's scenario label (the `threads` scenario adds the thread count).
+        var label: String
     }
 
     /// `GET /bytes/<n>`, or `UnaryCall` with a 100-byte payload each way (h2load posts the same
@@ -171,18 +244,26 @@ final class BenchSession {
     func workload(_ scenario: BenchScenario) throws(BenchError) -> Workload {
         switch scenario {
         case .download(let size):
+            if case .external(_, _, let path?) = options.target {
+                let spec = HTTPRequestSpec(path: path, expectSize: ByteCount(bytes: size))
+                return Workload(plan: PlanBuilder.plan(for: .httpRequest(spec), stamped: false), path: path, bytesPerStream: size,
+                                threads: options.threads, label: scenario.description)
+            }
             return Workload(plan: PlanBuilder.plan(for: .httpGet(HTTPGetSpec(size: ByteCount(bytes: size))), stamped: false),
-                            path: "/bytes/\(size)", bytesPerStream: size)
+                            path: "/bytes/\(size)", bytesPerStream: size, threads: options.threads, label: scenario.description)
         default:
             let payload = ByteCount(bytes: BenchScenario.unaryPayloadBytes)
-            let plan = PlanBuilder.plan(for: .grpcUnary(UnarySpec(requestSize: payload, responseSize: payload)), stamped: true)
+            // Stamps are the embedded server's; another gRPC server answers with plain payloads,
+            // still checked by length and status.
+            let plan = PlanBuilder.plan(for: .grpcUnary(UnarySpec(requestSize: payload, responseSize: payload)),
+                                        stamped: !options.target.isExternal)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("h2stress-bench-unary-\(getpid()).bin").path
             guard FileManager.default.createFile(atPath: file, contents: Data(plan.requestBody)) else {
                 throw BenchError("cannot write h2load's request body to \(file)")
             }
             return Workload(plan: plan, path: PlanBuilder.unaryCallPath,
                             h2loadArguments: ["-d", file, "-H", "content-type: application/grpc", "-H", "te: trailers"],
-                            bytesPerStream: plan.expectedBytes, bodyFile: file)
+                            bytesPerStream: plan.expectedBytes, bodyFile: file, threads: options.threads, label: scenario.description)
         }
     }
 
@@ -190,23 +271,23 @@ final class BenchSession {
     /// `warmup` ns.
     private func downloadOptions(_ work: Workload, warmup: UInt64) -> Driver.Options {
         Driver.Options(
-            threads: 1, connections: options.connections, streamsPerConnection: options.streams, plans: [work.plan], weights: [1],
+            threads: work.threads, connections: options.connections, streamsPerConnection: options.streams, plans: [work.plan], weights: [1],
             settings: clientSettings(), warmupNanoseconds: warmup, durationNanoseconds: options.duration.nanoseconds,
             rxTimestamps: options.rxTimestamps)
     }
 
     /// Starts h2load on `server` with the same connections, streams, windows and frame size as
     /// the driver (`--warm-up-time` only when `warmup`); stops the server if h2load cannot start.
-    private func startH2load(_ path: String, server: ServeProcess, _ work: Workload, warmup: Bool) throws(BenchError) -> (ChildProcess, [String]) {
+    private func startH2load(_ path: String, server: RunningTarget, _ work: Workload, warmup: Bool) throws(BenchError) -> (ChildProcess, [String]) {
         var arguments = [
-            "-t", "1", "-c", String(options.connections), "-m", String(options.streams),
+            "-t", String(work.threads), "-c", String(options.connections), "-m", String(options.streams),
             "-D", "\(options.duration.nanoseconds / 1_000_000)ms",
         ]
-        if warmup { arguments.append("--warm-up-time=\(options.warmup.nanoseconds / 1_000_000)ms") }
+        if warmup && downloadWarmup.nanoseconds > 0 { arguments.append("--warm-up-time=\(options.warmup.nanoseconds / 1_000_000)ms") }
         arguments += [
             "-w", String(options.windowBits), "-W", String(options.connectionWindowBits), "-f", String(maxFrameSize),
         ] + work.h2loadArguments + [
-            "http://127.0.0.1:\(server.port)\(work.path)",
+            "http://\(server.address.host.contains(":") ? "[\(server.address.host)]" : server.address.host):\(server.address.port)\(work.path)",
         ]
         do {
             return (try ChildProcess.benchChild(executable: path, arguments: arguments), arguments)
@@ -216,24 +297,26 @@ final class BenchSession {
         }
     }
 
-    private func driverDownload(scenario: BenchScenario, _ work: Workload) throws(BenchError) -> BenchRow {
+    private func driverDownload(_ work: Workload) throws(BenchError) -> BenchRow {
         let server = try startTarget()
-        let options = downloadOptions(work, warmup: options.warmup.nanoseconds)
+        let options = downloadOptions(work, warmup: downloadWarmup.nanoseconds)
         ProcessUsage.resetPeakRSS()
         let before = ProcessUsage.current()
-        let result = Driver.run(options, target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let result = Driver.run(options, target: server.address, control: control)
         let after = ProcessUsage.current()
         let peak = Int(after.peakRSSBytes)
         let served = server.stop()
         let m = result.measurements
         var row = BenchRow(
-            scenario: scenario.description, client: "h2stress", measuredSeconds: result.measuredSeconds,
+            scenario: work.label, client: "h2stress", measuredSeconds: result.measuredSeconds,
             bodyBytes: m.bytesReceived, megabytesPerSecond: Self.rate(Double(m.bytesReceived), result.measuredSeconds) / 1e6,
             requestsPerSecond: Self.rate(Double(m.outcomes.complete), result.measuredSeconds),
             cpuUserSeconds: result.userSeconds, cpuSystemSeconds: result.systemSeconds,
-            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil, peakRSSBytes: peak,
-            serverCPUSeconds: served.exit.cpuSeconds, failures: m.outcomes.failed + m.connectionErrors.count)
-        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+            bytesServedWholeRun: served?.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil, peakRSSBytes: peak,
+            serverCPUSeconds: served?.exit.cpuSeconds, failures: m.outcomes.failed + m.connectionErrors.count)
+        // External target: no warm-up, so the bytes the driver counted cover its whole run.
+        let bytes = served == nil ? m.bytesReceived : served?.dataBytesSent
+        if let bytes, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
         row.bytesPerStream = work.bytesPerStream
         row.notes += m.connectionErrors.prefix(3).map { "connection error: \($0)" }
         if m.outcomes.failed > 0 { row.notes.append("\(m.outcomes.failed) streams did not complete cleanly") }
@@ -249,7 +332,7 @@ final class BenchSession {
         guard let h2loadPath else { return nil }
         let server = try startTarget()
         let (child, _) = try startH2load(h2loadPath, server: server, work, warmup: false)
-        let result = Driver.run(downloadOptions(work, warmup: 0), target: TargetAddress(host: "127.0.0.1", port: server.port), control: control)
+        let result = Driver.run(downloadOptions(work, warmup: 0), target: server.address, control: control)
         let exit = child.wait(deadline: MonotonicClock.now() + options.duration.nanoseconds + 30_000_000_000)
         _ = server.stop()
         guard let summary = H2LoadSummary(output: child.standardOutputText), summary.dataBytesWholeRun > 0,
@@ -262,11 +345,11 @@ final class BenchSession {
         return theirs > 0 ? ours / theirs : nil
     }
 
-    private func h2loadDownload(scenario: BenchScenario, _ work: Workload) throws(BenchError) -> BenchRow {
+    private func h2loadDownload(_ work: Workload) throws(BenchError) -> BenchRow {
         guard let h2loadPath else { throw BenchError("h2load is not installed") }
         let server = try startTarget()
         let (child, arguments) = try startH2load(h2loadPath, server: server, work, warmup: true)
-        let bound = MonotonicClock.now() + options.warmup.nanoseconds + options.duration.nanoseconds + 30_000_000_000
+        let bound = MonotonicClock.now() + downloadWarmup.nanoseconds + options.duration.nanoseconds + 30_000_000_000
         let exit = child.wait(deadline: bound)
         let served = server.stop()
         guard let summary = H2LoadSummary(output: child.standardOutputText) else {
@@ -276,13 +359,15 @@ final class BenchSession {
         let seconds = options.duration.seconds
         let body = summary.bodyBytesMainDuration(maxFrameSize: maxFrameSize)
         var row = BenchRow(
-            scenario: scenario.description, client: "h2load", measuredSeconds: seconds, bodyBytes: body,
+            scenario: work.label, client: "h2load", measuredSeconds: seconds, bodyBytes: body,
             megabytesPerSecond: Double(body) / seconds / 1e6, requestsPerSecond: summary.requestsPerSecond,
             cpuUserSeconds: exit.userSeconds, cpuSystemSeconds: exit.systemSeconds,
-            bytesServedWholeRun: served.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
-            peakRSSBytes: exit.peakRSSBytes, serverCPUSeconds: served.exit.cpuSeconds,
+            bytesServedWholeRun: served?.dataBytesSent, cpuSecondsPerGB: nil, ratioToH2load: nil,
+            peakRSSBytes: exit.peakRSSBytes, serverCPUSeconds: served?.exit.cpuSeconds,
             failures: summary.requestsFailed)
-        if let bytes = served.dataBytesSent, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
+        // External target: no warm-up, so h2load's own DATA count covers its whole run.
+        let bytes = served == nil ? summary.dataBytesWholeRun : served?.dataBytesSent
+        if let bytes, bytes > 0 { row.cpuSecondsPerGB = row.cpuSeconds / (Double(bytes) / 1e9) }
         row.bytesPerStream = work.bytesPerStream
         if !exit.succeeded { row.notes.append("h2load \(exit.statusText)") }
         row.notes.append("h2load " + arguments.dropLast().joined(separator: " ") + " …\(work.path)")
@@ -293,7 +378,7 @@ final class BenchSession {
     /// stream opened is still open at the end: open = started = unfinished = 10,000 proves they
     /// were all concurrently open.
     private func driverManyStreams(scenario: BenchScenario) throws(BenchError) -> BenchRow {
-        let server = try startTarget()
+        let server = try startEmbedded()
         let interval = TimeSpan.milliseconds(250)
         let messages = Int(options.duration.nanoseconds / interval.nanoseconds) + 20
         let spec = ServerStreamSpec(messages: messages, size: .kibibytes(1), interval: interval)
@@ -339,7 +424,7 @@ final class BenchSession {
     /// same load. Each side's figure is its own worker thread's CPU over its own bytes; there is no
     /// warm-up (the measured window is the whole run, so CPU and bytes cover the same time).
     private func driverOverheadRound(scenario: BenchScenario) throws(BenchError) -> (on: BenchRow, off: BenchRow) {
-        let server = try startTarget()
+        let server = try startEmbedded()
         let spec = ServerStreamSpec(messages: 32, size: .kibibytes(64), interval: .zero)
         let parts = options.measurement
         let target = TargetAddress(host: "127.0.0.1", port: server.port)
@@ -384,7 +469,7 @@ final class BenchSession {
     /// 4 connections × 16 gRPC server streams of 100 B messages every 10 ms on an otherwise idle
     /// machine: how long ready data waits for the driver thread (`wakePoll`).
     private func driverIdleWake(scenario: BenchScenario) throws(BenchError) -> BenchRow {
-        let server = try startTarget()
+        let server = try startEmbedded()
         let interval = TimeSpan.milliseconds(10)
         let messages = Int(options.duration.nanoseconds / interval.nanoseconds) + 200
         let spec = ServerStreamSpec(messages: messages, size: ByteCount(bytes: 100), interval: interval)

@@ -23,7 +23,9 @@ struct BenchCommand: ParsableCommand {
         h2stress then h2load with the same connections × streams, windows and frame size, each against a \
         fresh `h2stress serve` child; `100b` (GET /bytes/100) and `unary` (gRPC UnaryCall, 100-byte payloads \
         each way, stamped and verified; h2load posts the same gRPC-framed request with -d) do the same for \
-        small streams, where the table's µs/stream column is the figure to compare; `10k-streams` holds 100 connections × 100 paced gRPC server streams \
+        small streams, where the table's µs/stream column is the figure to compare; `threads` runs GET 100 B with 1 and \
+        with 2 threads in each client, alternating, and compares each client's CPU per stream; `--target h2c://host:port/path` \
+        points the download, unary and threads scenarios at another server (nghttpd, say); `10k-streams` holds 100 connections × 100 paced gRPC server streams \
         on one driver thread and reports the driver process's peak RSS; `overhead` runs two drivers side by \
         side against one target, one with stamps + verification, kernel timestamps and frame traces on and one \
         with them off, and compares their CPU-s per GB round by round (at least 3 rounds; `--repeats` sets \
@@ -43,7 +45,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Threads of the `h2stress serve` target.")
     var serverThreads = 1
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated: 64k, 1m, 100b, <size>, unary, 10k-streams, overhead, idle-wake, soak.", valueName: "list"))
+    @Option(name: .long, help: "Threads of each client in the download and unary scenarios (h2load -t).")
+    var threads = 1
+
+    @Option(name: .long, help: ArgumentHelp("Load this server instead of an `h2stress serve` child: h2c://host:port, or h2c://host:port/path to request that path (it must answer with the scenario's size) in every download scenario. Both clients then divide CPU by the bytes they counted themselves, without warm-up.", valueName: "url"))
+    var target: String?
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated: 64k, 1m, 100b, <size>, unary, threads, 10k-streams, overhead, idle-wake, soak.", valueName: "list"))
     var scenarios = "64k,1m,10k-streams"
 
     @Option(name: .long, help: ArgumentHelp("The h2load executable (name on PATH or a path).", valueName: "path"))
@@ -90,6 +98,8 @@ struct BenchCommand: ParsableCommand {
         o.warmup = warmup
         o.repeats = repeats
         o.serverThreads = serverThreads
+        o.threads = threads
+        if let target { o.target = try BenchTarget(url: target) }
         o.connections = connections
         o.streams = streams
         o.windowBits = windowBits

@@ -40,6 +40,44 @@ struct BenchOptionsTests {
         #expect(throws: BenchError.self) { try BenchOptions.scenarios("64k,warp") }
         #expect(try BenchOptions.scenarios("64k, 10k-streams") == [.download(bodyBytes: 65_536), .manyStreams])
         #expect(try BenchOptions.scenarios("soak") == [.soak])
+        #expect(try BenchOptions.scenarios("threads") == [.threadScaling])
+        #expect(try BenchOptions.scenarios("1000b,2KiB") == [.download(bodyBytes: 1000), .download(bodyBytes: 2048)])
+        options = BenchOptions()
+        options.connections = 1
+        options.threads = 2
+        #expect(throws: BenchError.self) { try options.validate() }
+    }
+
+    @Test("--target takes h2c://host:port[/path], IPv6 in brackets, and says what to write otherwise")
+    func targetURL() throws {
+        #expect(try BenchTarget(url: "h2c://127.0.0.1:18446/f100") == .external(host: "127.0.0.1", port: 18446, path: "/f100"))
+        #expect(try BenchTarget(url: "h2c://localhost:80") == .external(host: "localhost", port: 80, path: nil))
+        #expect(try BenchTarget(url: "h2c://[::1]:8080/") == .external(host: "::1", port: 8080, path: nil))
+        for (url, hint) in [("https://x:443/", "cleartext"), ("http://x:80/", "h2c://"), ("h2c://x/", "port"), ("h2c://:80", "host"),
+                            ("h2c://x:0", "port"), ("h2c://x:99999", "port")] {
+            #expect {
+                try BenchTarget(url: url)
+            } throws: { ($0 as? BenchError)?.description.contains(hint) == true && ($0 as? BenchError)?.description.contains(url) == true }
+        }
+    }
+
+    @Test("--target refuses the scenarios that need the embedded server, naming the scenario")
+    func targetScenarios() throws {
+        var options = BenchOptions()
+        options.target = .external(host: "127.0.0.1", port: 1, path: nil)
+        options.scenarios = [.download(bodyBytes: 100), .unary, .threadScaling]
+        try options.validate()
+        options.scenarios = [.download(bodyBytes: 100), .manyStreams]
+        #expect {
+            try options.validate()
+        } throws: { ($0 as? BenchError)?.description.contains("10k streams") == true }
+    }
+
+    @Test("large bodies are held to largeBodyCPURatio, small streams to cpuRatio")
+    func ratioGoalBySize() {
+        let goals = BenchGoals()
+        #expect(goals.cpuRatio(smallStreams: true) == 1.0 && goals.cpuRatio(smallStreams: false) == 0.75)
+        #expect(goals.threadScaling == 1.10)
     }
 }
 
