@@ -34,11 +34,18 @@ extension ClientConnection: ClientSessionDelegate {
         // Connection credit on receipt, whatever happens to the stream (grpc-go's transport).
         if consumesConnectionOnReceipt { session?.consumeConnection(bytes: bytes.count) }
         guard let slot = slotByID[stream] else { return }
-        let s = streams[slot]!
-        if tracesFrames {
-            tailStream = Unmanaged.passUnretained(s)
-            tailStreamID = stream
+        withStream(inSlot: slot) { s in
+            if tracesFrames {
+                tailStream = Unmanaged.passUnretained(s)
+                tailStreamID = stream
+            }
+            dataChunk(bytes, on: s, measuring: measuring)
         }
+    }
+
+    /// One DATA chunk of stream `s`: its consumer, the verifier and the message figures.
+    @inline(__always)
+    private func dataChunk(_ bytes: UnsafeRawBufferPointer, on s: ActiveStream, measuring: Bool) {
         s.consumer?.received(bytes: bytes.count)
         var messages = 0
         var now: UInt64 = 0
@@ -121,9 +128,9 @@ extension ClientConnection: ClientSessionDelegate {
             let entry = trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow),
                                      streamWindow: Int(event.streamWindow))
             if event.streamID != 0 && event.streamID == tailStreamID, let s = tailStream {
-                s.takeUnretainedValue().frameTail.record(entry)
-            } else if let slot = slotByID[event.streamID], let s = streams[slot] {
-                s.frameTail.record(entry)
+                s._withUnsafeGuaranteedRef { $0.frameTail.record(entry) }
+            } else if let slot = slotByID[event.streamID], streams[slot] != nil {
+                withStream(inSlot: slot) { $0.frameTail.record(entry) }
             }
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
