@@ -130,9 +130,10 @@ struct ShardGroundTruthTests {
         let gateWhole = try await Subprocess.run(exe, ["gate", wholeFolder], timeout: 30, directory: work)
         #expect(gateMerged.status == 1 && gateWhole.status == 1 && whole.status == 1, "ttfb.max < 1us fails both: \(gateMerged)\n\(gateWhole)")
         func failedRules(_ outcome: Subprocess.Outcome) -> [String] {
-            outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL") }.map { String($0.split(separator: ":")[0]) }
+            outcome.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL  ") }.map { String($0.split(separator: ":")[0]) }
         }
-        #expect(failedRules(gateMerged) == failedRules(gateWhole) && failedRules(gateMerged) == ["FAIL  ttfb.max < 1us @ default/t1/s1/r1"])
+        #expect(failedRules(gateMerged) == failedRules(gateWhole) && failedRules(gateMerged) == ["FAIL  ttfb.max < 1us @ default/t1/s1/r1"],
+                "\(gateMerged.stdout)\n\(gateWhole.stdout)")
         #expect(FileManager.default.fileExists(atPath: work + "/merged/junit.xml"))
 
         // compare and report read the merged folder like any run.
