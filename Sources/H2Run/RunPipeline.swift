@@ -85,7 +85,8 @@ public struct RunPipeline {
                 Terminal.note("shard \(shard.label): \(part.base.connections) of \(loaded.base.connections) connections per cell (the cells' own shares are in run.json `shard`)")
             }
             if let schedule {
-                Terminal.note("start schedule: cell 1 at \(UTCTimestamp.iso8601Milliseconds(schedule.startAt)), slots of \(schedule.slotSeconds.map { String(format: "%.1f", $0) }.joined(separator: ", ")) s")
+                let end = schedule.startAt.addingTimeInterval(schedule.slotSeconds.reduce(0, +))
+                Terminal.note("start schedule: cell 1 at \(UTCTimestamp.iso8601Milliseconds(schedule.startAt)), the last cell's slot ends at \(UTCTimestamp.iso8601Milliseconds(end)) (slot = target start + warm-up + duration + \(Int(StartSchedule.marginSeconds)) s)")
             }
         }
         let result = runner.run(runID: directory.runID)
