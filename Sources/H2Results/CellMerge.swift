@@ -34,12 +34,19 @@ public enum CellMerge {
         public var description: String
     }
 
+    /// The largest difference between the shards' measured-window starts a merge accepts, seconds.
+    public static let maxStartSpreadSeconds = Double(SeriesRecorder.maxSeconds)
+
     /// The cell of the whole run made from `parts` (at least one, all of the same cell).
     public static func merge(_ parts: [Part]) throws(Failure) -> CellResult {
         guard var merged = parts.first?.cell else { throw Failure(description: "no shard holds the cell") }
         let cells = parts.map(\.cell)
         let starts = parts.compactMap(\.measuredFrom)
         let origin = starts.count == parts.count ? starts.min() : nil
+        if let origin, let late = parts.first(where: { !($0.measuredFrom! - origin <= maxStartSpreadSeconds) }) {
+            throw Failure(description: "shard \(late.label), cell `\(late.cell.id)`: its measured window began more than \(Int(maxStartSpreadSeconds)) s after another shard's; "
+                          + "these shards did not run together (or their clocks are far apart), so their series cannot be aligned")
+        }
         if let origin {
             merged.durationSeconds = parts.map { $0.measuredFrom! + $0.cell.durationSeconds }.max()! - origin
         } else {
@@ -152,6 +159,8 @@ public enum CellMerge {
         for part in parts {
             let offset = origin.map { Int((part.measuredFrom! - $0).rounded()) } ?? 0
             for sample in part.cell.series {
+                // A series never holds more than `maxSeconds` seconds; anything else is a damaged file.
+                guard (0..<SeriesRecorder.maxSeconds).contains(sample.second) else { continue }
                 let index = sample.second + offset
                 while merged.count <= index {
                     merged.append(SecondSample(second: merged.count, bytes: 0, messages: 0, streamsCompleted: 0, outcomes: [:], wakePollP99Micros: nil))
