@@ -153,6 +153,32 @@ struct ShardGroundTruthTests {
         _ = await serve.exitStatus(timeout: 20)
     }
 
+    @Test("a --start-at less than one slot in the past starts at once and records how late")
+    func startLateIsRecorded() async throws {
+        let exe = try #require(H2StressExecutable.path)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("h2s-late-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        // Embedded target, no warm-up, 1 s: the slot is 1 + 0 + 1 + 2 = 4 s; start 1.5 s into it.
+        try """
+            name: late
+            duration: 1s
+            totalStreams: 20
+            mix: [{weight: 1, http.get: {size: 1KiB}}]
+            """.write(toFile: work + "/late.yaml", atomically: true, encoding: .utf8)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let startAt = Date().addingTimeInterval(-1.5)
+        let outcome = try await Subprocess.run(exe, ["run", "late.yaml", "--shard", "0/1", "--start-at", formatter.string(from: startAt),
+                                                     "--results-dir", "r", "--quiet"], timeout: 30, directory: work)
+        #expect(outcome.status == 0, "\(outcome)")
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: work + "/r").first)
+        let run = try Self.decode(work + "/r/" + folder)
+        let late = try #require(run.shard?.cells.first?.lateMilliseconds)
+        #expect(late >= 1500 && late < 2500, "late by \(late) ms")
+        #expect(run.shard?.label == "0/1" && folder.hasPrefix("late-2"), "`--shard 0/1` is unsharded: no shard tag in the name")
+    }
+
     @Test("shard flag mistakes exit 64 with the fix", arguments: [
         (["--shards", "3"], [:], "JOB_COMPLETION_INDEX, which is not set"),
         (["--shards", "3"], ["JOB_COMPLETION_INDEX": "3"], "integer from 0 to 2"),
