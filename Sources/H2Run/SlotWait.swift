@@ -5,7 +5,6 @@ import Darwin
 #endif
 import Foundation
 import H2Driver
-import H2Loop
 
 /// Waiting for a wall-clock instant (a slot of a ``StartSchedule``) without a busy loop.
 ///

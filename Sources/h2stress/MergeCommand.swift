@@ -12,10 +12,11 @@ struct MergeCommand: ParsableCommand {
         abstract: "Merge the run folders of the shards of one run into one run folder.",
         discussion: """
         Give every shard's folder (or run.json), or one folder that holds them (e.g. the shared results volume):
-          h2stress merge results/quick-shard-0-of-3-* results/quick-shard-1-of-3-* results/quick-shard-2-of-3-*
+          h2stress merge results/quick-shard-*-of-3-*
           h2stress merge /results --output /results/merged
-        Counts, bytes, messages and CPU add; latency histograms merge exactly; per-second series align by
-        wall-clock second. Refuses (exit 64) shards of different profiles, a shard given twice, or a missing shard.
+        Counts, bytes, messages and CPU add; latency histograms merge exactly; per-second series align
+        by wall-clock second. Refuses (exit 64) shards of different profiles, a shard given twice, or a
+        missing shard.
         """)
 
     @Argument(help: ArgumentHelp("The shard runs (folders or run.json), or one folder holding the shard folders.", valueName: "run"))
