@@ -19,7 +19,8 @@ public struct LoadedProfile: Sendable {
     /// The `--set` overrides that were applied, as given.
     public var overrides: [String]
 
-    private var variants: [ResolvedVariant]
+    /// Internal (not private) for ``sharded(_:)`` in `LoadedProfile+Shard.swift`.
+    var variants: [ResolvedVariant]
     private var threadsGiven: Bool
     private var serverThreadsGiven: Bool
 
@@ -64,7 +65,7 @@ public struct LoadedProfile: Sendable {
     public var wallTime: WallTimeEstimate { WallTimeEstimate(cells: cells) }
 
     /// Rebuilds `cells` from the variants and the sweep.
-    private mutating func expand() {
+    mutating func expand() {
         var cells: [Cell] = []
         for variant in variants {
             let threadCounts = threadsGiven ? base.sweep.threads : [variant.profile.threads]

@@ -64,6 +64,7 @@ public enum HTMLReport {
             }
             out += openLoop(run)
         }
+        out += shards(run)
         out += environment(run)
         out += notes(run)
         out += "<footer>Written by \(SVGMarkup.escaped(run.tool.name)) \(SVGMarkup.escaped(run.tool.version)) from "
@@ -130,6 +131,16 @@ public enum HTMLReport {
         if let swift = env.swiftVersion { out += " · Swift \(SVGMarkup.escaped(swift))" }
         out += "</dd>\n<dt>Tool</dt><dd>\(SVGMarkup.escaped(run.tool.name)) \(SVGMarkup.escaped(run.tool.version))</dd>\n"
         return out + "</dl>\n"
+    }
+
+    /// The shard's share per cell, or a merged run's per-shard table (``MarkdownReport/shards(_:)``).
+    private static func shards(_ run: RunResult) -> String {
+        if let merged = MarkdownReport.mergedShardTable(run) {
+            return "<h2 id=\"shards\">Shards</h2>\n<p>\(SVGMarkup.escaped(MarkdownReport.mergedShardSummary(run)))</p>\n"
+                + table(merged, highlighting: []) + "<p class=\"legend-text\">\(emphasis(MarkdownReport.mergedShardLegend))</p>\n"
+        }
+        guard let shard = MarkdownReport.shardTable(run) else { return "" }
+        return "<h2 id=\"shard\">Shard</h2>\n<p>\(SVGMarkup.escaped(MarkdownReport.inline(MarkdownReport.shardSummary(run))))</p>\n" + table(shard, highlighting: [])
     }
 
     private static func notes(_ run: RunResult) -> String {

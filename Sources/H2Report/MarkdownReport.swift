@@ -44,6 +44,7 @@ public enum MarkdownReport {
         out += series(run)
         out += abnormalStreams(run)
         out += connectionErrors(run)
+        out += shards(run)
         out += notes(run)
         return out
     }

@@ -31,6 +31,13 @@ public struct RunResult: Sendable, Codable {
     public var cells: [CellResult]
     /// Run-level remarks.
     public var notes: [String]
+    /// ``ProfileHash`` of the resolved profile: the same for every shard of one run. Absent in
+    /// files written before it existed.
+    public var profileHash: String?
+    /// The shard this run was and when its cells started; absent for unsharded runs.
+    public var shard: ShardRecord?
+    /// The shard runs a merged run was made of; absent for runs not written by `merge`.
+    public var merge: MergeRecord?
 
     /// Creates a run record; `status` starts as ``RunStatus/running`` and `cells` empty.
     public init(

@@ -13,6 +13,13 @@ public enum UTCTimestamp {
         return "\(pad(t.year, 4))-\(pad(t.month, 2))-\(pad(t.day, 2))T\(pad(t.hour, 2)):\(pad(t.minute, 2)):\(pad(t.second, 2))Z"
     }
 
+    /// ISO-8601 with millisecond resolution (truncated), e.g. `2025-01-31T12:00:05.123Z`.
+    public static func iso8601Milliseconds(_ date: Date) -> String {
+        let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down)) % 1000
+        let seconds = iso8601(date)
+        return String(seconds.dropLast()) + "." + pad((milliseconds + 1000) % 1000, 3) + "Z"
+    }
+
     /// Compact form for directory names, `YYYYMMDD-HHMMSS`, e.g. `20250131-120005`.
     public static func compact(_ date: Date) -> String {
         let t = components(date)

@@ -25,6 +25,11 @@ public struct RunPipeline {
     /// The profile's text when it exists only on the command line (`run --url`): kept in the
     /// run folder as `profile.yaml`, to run again or grow into variants.
     public var profileText: String?
+    /// `--shard i/N` (or `--shards N` with `JOB_COMPLETION_INDEX`): which part of the run this
+    /// process does. ``loaded`` stays the whole run's profile; the pipeline takes the shard's part.
+    public var shard: ShardSpec = .unsharded
+    /// `--start-at`: when slot 0 of the start schedule begins; `nil`: cells start at once.
+    public var startAt: Date?
 
     public init(loaded: LoadedProfile, profilePath: String) {
         self.loaded = loaded
@@ -35,13 +40,24 @@ public struct RunPipeline {
     /// Throws ``ExitError`` when the run cannot begin (bad target URL 64, unreadable baseline 64, no results folder 2).
     public func run() throws(ExitError) -> Int32 {
         let launcher = try launcher()
+        if let problem = loaded.shardProblem(shard, totalStreams: totalStreams) {
+            throw ExitError(ExitStatus.usage, "profile `\(profilePath)` cannot be split into \(shard.count) shards: \(problem)")
+        }
+        let part = loaded.sharded(shard)
+        let schedule = startAt.map { StartSchedule(startAt: $0, cells: part.cells) }
+        if let schedule, schedule.firstSlotMissed(now: Date()) {
+            throw ExitError(ExitStatus.usage, "`--start-at \(UTCTimestamp.iso8601Milliseconds(schedule.startAt))` is more than one slot "
+                            + "(\(String(format: "%.1f", schedule.slotSeconds[0])) s) in the past; give a time a few seconds ahead, "
+                            + "e.g. `--start-at \"$(date -u -d '+10 sec' +%FT%TZ)\"`")
+        }
         let baselineRun = try baselinePath.map { path throws(ExitError) in try GateStep.loadRun(path).run }
         if baselineRun == nil, loaded.base.gate.contains(where: \.needsBaseline), !quiet {
             Terminal.note("note: the profile's gate rules that compare with a baseline are skipped (no `--baseline <run>`)")
         }
         let directory: RunDirectory
         do {
-            directory = try RunDirectory(resultsRoot: resultsDir, profileName: loaded.base.name, startedAt: Date())
+            let name = shard.isSharded ? "\(loaded.base.name)-\(shard.folderTag)" : loaded.base.name
+            directory = try RunDirectory(resultsRoot: resultsDir, profileName: name, startedAt: Date())
         } catch {
             throw ExitError(ExitStatus.runFailed, "cannot create the results folder: \(error)")
         }
@@ -55,12 +71,23 @@ public struct RunPipeline {
         let control = RunControl()
         InterruptWatcher.install { control.interrupt() }
         let progress = ProgressPrinter(enabled: Terminal.stderrIsTTY && !quiet)
-        let runner = Runner(loaded: loaded, launcher: launcher ?? ManagedTargetLauncher(runDirectory: directory.path), control: control)
-        runner.totalStreams = totalStreams
+        let runner = Runner(loaded: part, launcher: launcher ?? ManagedTargetLauncher(runDirectory: directory.path), control: control)
+        runner.totalStreams = totalStreams.map { shard.share(of: $0) }
+        runner.shard = shard
+        runner.schedule = schedule
+        runner.wholeRunProfile = loaded.base
+        runner.profileHash = ProfileHash.of(loaded.base, totalStreams: totalStreams)
         runner.hooks = Self.hooks(directory: directory, progress: progress)
         if !quiet {
             let cells = loaded.cells.count
             Terminal.note("h2stress: \(cells) cell\(cells == 1 ? "" : "s") of `\(loaded.base.name)`, \(WallTimeEstimate(cells: loaded.cells, totalStreams: totalStreams)) → \(directory.path)")
+            if shard.isSharded {
+                Terminal.note("shard \(shard.label): \(part.base.connections) of \(loaded.base.connections) connections per cell (the cells' own shares are in run.json `shard`)")
+            }
+            if let schedule {
+                let end = schedule.startAt.addingTimeInterval(schedule.slotSeconds.reduce(0, +))
+                Terminal.note("start schedule: cell 1 at \(UTCTimestamp.iso8601Milliseconds(schedule.startAt)), the last cell's slot ends at \(UTCTimestamp.iso8601Milliseconds(end)) (slot = target start + warm-up + duration + \(Int(StartSchedule.marginSeconds)) s)")
+            }
         }
         let result = runner.run(runID: directory.runID)
         progress.finish()

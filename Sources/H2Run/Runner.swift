@@ -30,6 +30,16 @@ public final class Runner {
     public var hooks = Hooks()
     /// Optional count bound per cell (measured streams), used by tests and `--streams`.
     public var totalStreams: Int?
+    /// The shard this runner is (``loaded`` is then already this shard's part, see
+    /// ``LoadedProfile/sharded(_:)``); recorded in `run.json` `shard` when sharded.
+    public var shard: ShardSpec = .unsharded
+    /// The wall-clock slots the cells wait for (`--start-at`); `nil`: each cell starts at once.
+    public var schedule: StartSchedule?
+    /// The profile of the whole run, recorded as `run.json` `profile` (a shard records the
+    /// unsharded profile, the same for every shard); `nil`: ``loaded``'s base.
+    public var wholeRunProfile: Profile?
+    /// `run.json` `profileHash`; `nil`: ``ProfileHash`` of ``wholeRunProfile`` and ``totalStreams``.
+    public var profileHash: String?
 
     public init(loaded: LoadedProfile, launcher: TargetLauncher, control: RunControl) {
         self.loaded = loaded
@@ -39,19 +49,43 @@ public final class Runner {
 
     /// Runs all cells (or until interrupted) and returns the run.
     public func run(runID: String, startedAt: Date = Date()) -> RunResult {
-        let profileJSON = (try? JSONValue(encoding: loaded.base)) ?? .null
+        let whole = wholeRunProfile ?? loaded.base
+        let profileJSON = (try? JSONValue(encoding: whole)) ?? .null
         var result = RunResult(
             tool: ToolInfo(), runID: runID, startedAt: UTCTimestamp.iso8601(startedAt), finishedAt: nil,
             status: .running, environment: EnvironmentInfo.current(nghttp2Version: nghttp2VersionString()),
             profileFile: loaded.file, profile: profileJSON, target: "", cells: [], notes: [])
+        result.profileHash = profileHash ?? ProfileHash.of(whole, totalStreams: totalStreams)
+        if shard.isSharded || schedule != nil {
+            result.shard = ShardRecord(index: shard.index, count: shard.count,
+                                       startAt: schedule.map { UTCTimestamp.iso8601Milliseconds($0.startAt) },
+                                       slotMarginSeconds: schedule.map { _ in StartSchedule.marginSeconds })
+        }
         if !loaded.overrides.isEmpty {
             result.notes.append("overrides: " + loaded.overrides.joined(separator: ", "))
         }
         hooks.cellFinished(result)
         for (n, cell) in loaded.cells.enumerated() {
             if control.isInterrupted { break }
-            let cellResult = runCell(cell, number: n + 1, count: loaded.cells.count, targetDescription: &result.target)
+            let slot = schedule.map { $0.slotStarts[n] }
+            if let slot {
+                SlotWait.until(slot, control: control)
+                if control.isInterrupted { break }
+            }
+            let began = Date()
+            var measuredFrom: Date?
+            let cellResult = runCell(cell, number: n + 1, count: loaded.cells.count, targetDescription: &result.target,
+                                     measuredFrom: &measuredFrom)
             result.cells.append(cellResult)
+            if result.shard != nil {
+                let p = cell.profile
+                result.shard?.cells.append(ShardCellStart(
+                    cell: cell.index, id: cell.id, connections: p.connections, rate: p.rate,
+                    totalStreams: totalStreams ?? p.totalStreams, seed: p.seed,
+                    slotStart: slot.map(UTCTimestamp.iso8601Milliseconds), startedAt: UTCTimestamp.iso8601Milliseconds(began),
+                    lateMilliseconds: slot.map { max(0, (began.timeIntervalSince($0) * 1e6).rounded() / 1e3) },
+                    measuredFrom: (measuredFrom ?? began).timeIntervalSince1970))
+            }
             hooks.cellFinished(result)
         }
         result.status = control.isInterrupted ? .interrupted : .complete
@@ -65,6 +99,13 @@ public final class Runner {
 
     /// Runs one cell against a freshly launched target.
     public func runCell(_ cell: Cell, number: Int, count: Int, targetDescription: inout String) -> CellResult {
+        var measuredFrom: Date?
+        return runCell(cell, number: number, count: count, targetDescription: &targetDescription, measuredFrom: &measuredFrom)
+    }
+
+    /// ``runCell(_:number:count:targetDescription:)`` that also says when the measured window
+    /// began by the wall clock (driver start + warm-up; `nil` when the target could not be started).
+    func runCell(_ cell: Cell, number: Int, count: Int, targetDescription: inout String, measuredFrom: inout Date?) -> CellResult {
         let profile = cell.profile
         let progress = (0..<max(1, min(cell.threads, profile.connections))).map { _ in WorkerProgress() }
         var notes: [String] = []
@@ -88,6 +129,7 @@ public final class Runner {
         let options = Driver.Options(cell: cell, stampsBodies: target.stampsBodies, tls: target.tls, totalStreams: totalStreams)
         ProcessUsage.resetPeakRSS()
         hooks.cellStarted(cell, number, count, progress)
+        measuredFrom = Date().addingTimeInterval(Double(cell.profile.warmup.nanoseconds) / 1e9)
         let driven = Driver.run(options, target: target.address, control: control, progress: progress)
         let peak = ProcessUsage.current().peakRSSBytes
         let seen = target.stop()

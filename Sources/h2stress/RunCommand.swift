@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import H2Profile
 import H2Run
 
@@ -38,7 +39,23 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Exit 1 when a stream ends with one of these outcomes (comma-separated: \(FailOn.names.joined(separator: ", ")); failed is any), as gate rules `<outcome> == 0` added to the profile's.", valueName: "outcomes"))
     var failOn: String?
 
+    @Option(name: .long, help: ArgumentHelp("Run shard i of N: its share of every cell's connections, rate and totalStreams (docs/scale-out.md).", valueName: "i/N"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("Run one of N shards, its index taken from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job sets it).", valueName: "N"))
+    var shards: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Start cell 1 at this RFC 3339 time and each later cell in its slot, e.g. 2026-12-04T16:00:00Z.", valueName: "time"))
+    var startAt: String?
+
+    /// The environment variable `--shards N` reads the shard index from.
+    static let shardIndexVariable = "JOB_COMPLETION_INDEX"
+
     func validate() throws {
+        _ = try shardSpec()
+        if let startAt, StartSchedule.parseTime(startAt) == nil {
+            throw ValidationError("`--start-at \(startAt)` is not an RFC 3339 time; write e.g. `2026-12-04T16:00:00Z` (UTC) or `2026-12-04T17:00:00+01:00`")
+        }
         if let streams, streams < 1 {
             throw ValidationError("`--streams` must be at least 1, got \(streams)")
         }
@@ -81,12 +98,45 @@ struct RunCommand: ParsableCommand {
         pipeline.totalStreams = streams
         pipeline.baselinePath = baseline
         pipeline.quiet = quiet
+        pipeline.shard = try shardSpec()
+        pipeline.startAt = startAt.flatMap(StartSchedule.parseTime)
         let status = try pipeline.run()
         if status != ExitStatus.success { throw ExitCode(status) }
     }
 }
 
 extension RunCommand {
+    /// The shard `--shard` or `--shards` (with ``shardIndexVariable``) asks for; ``ShardSpec/unsharded`` when neither is given.
+    func shardSpec(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ShardSpec {
+        var fromShard: ShardSpec?
+        if let shard {
+            guard let spec = ShardSpec(parsing: shard) else {
+                throw ValidationError("`--shard \(shard)` must be `i/N` with 1 ≤ N ≤ \(ShardSpec.maxCount) and 0 ≤ i < N, e.g. `--shard 0/3`")
+            }
+            fromShard = spec
+        }
+        guard let shards else { return fromShard ?? .unsharded }
+        guard (1...ShardSpec.maxCount).contains(shards) else {
+            throw ValidationError("`--shards \(shards)` must be between 1 and \(ShardSpec.maxCount)")
+        }
+        if let fromShard {
+            guard fromShard.count == shards else {
+                throw ValidationError("`--shard \(fromShard.label)` and `--shards \(shards)` disagree on the number of shards; give one of them")
+            }
+            if let text = environment[Self.shardIndexVariable], Int(text) != fromShard.index {
+                throw ValidationError("`--shard \(fromShard.label)` disagrees with \(Self.shardIndexVariable)=\(text); give `--shard` or `--shards`, not both")
+            }
+            return fromShard
+        }
+        guard let text = environment[Self.shardIndexVariable] else {
+            throw ValidationError("`--shards \(shards)` takes the shard index from \(Self.shardIndexVariable), which is not set; set it (a Kubernetes Indexed Job does) or give `--shard i/\(shards)`")
+        }
+        guard let index = Int(text.trimmingCharacters(in: .whitespaces)), let spec = ShardSpec(index: index, count: shards) else {
+            throw ValidationError("\(Self.shardIndexVariable)=\(text) is not a shard index for `--shards \(shards)`; it must be an integer from 0 to \(shards - 1)")
+        }
+        return spec
+    }
+
     /// `h2stress run --url … -c 10`, as typed (arguments with spaces quoted).
     static func commandLine() -> String {
         (["h2stress"] + CommandLine.arguments.dropFirst()).map { argument in
