@@ -264,7 +264,7 @@ extension KubernetesDeployment {
 
     /// `text` as a YAML double-quoted scalar; everything YAML would not keep verbatim (control
     /// characters, the C1 range, the YAML 1.1 line breaks U+0085/U+2028/U+2029, a BOM) is escaped.
-    static func quoted(_ text: String) -> String {
+    package static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -290,7 +290,7 @@ extension KubernetesDeployment {
     /// header `|`, `|-` or `|+` keeps its trailing newlines exactly), or as a double-quoted
     /// scalar when a literal block could not hold it verbatim (characters YAML does not print,
     /// a first line that is blank or starts with a space).
-    static func blockOrQuoted(_ text: String, indent: Int) -> String {
+    package static func blockOrQuoted(_ text: String, indent: Int) -> String {
         let printable = text.unicodeScalars.allSatisfy { scalar in
             let value = scalar.value
             if scalar == "\n" || scalar == "\t" { return true }
