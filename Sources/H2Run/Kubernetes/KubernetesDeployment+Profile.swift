@@ -130,7 +130,10 @@ extension KubernetesDeployment {
             gate = .profileRules
         }
 
-        if options.startAt.timeIntervalSince(options.renderedAt) < 30 {
+        let lead = options.startAt.timeIntervalSince(options.renderedAt)
+        if lead <= 0 {
+            notes.append("the start time \(UTCTimestamp.iso8601(options.startAt)) is already past; render again with a later `--start-at` (or `--start-in`) before applying")
+        } else if lead < 30 {
             notes.append("the start time \(UTCTimestamp.iso8601(options.startAt)) is less than 30 s away; apply the manifests before it or render again with a later `--start-at`")
         }
         let estimate = loaded.wallTime.atMost.nanoseconds
