@@ -84,7 +84,7 @@ extension KubernetesDeployment {
             """
         var lines = header("""
             \(shards) shards (Indexed Job: each pod gets JOB_COMPLETION_INDEX 0…\(shards - 1)); every shard starts at \(startAtText).
-            # Deadline: \(leadSeconds) s until the start + \(loadSeconds) s of load + \(5 * cellCount) s for \(cellCount) target start-ups + 120 s + a quarter of the load.
+            # Deadline: \(leadSeconds) s until the start + \(loadSeconds) s of load + \(5 * cellCount) s for \(cellCount) target start-ups + \(Self.metricsLingerSeconds) s serving metrics after the run + 120 s + a quarter of the load.
             # No retries (backoffLimit 0): a retried shard would start after the others and measure another moment.
             """)
         lines += ["apiVersion: batch/v1", "kind: Job"]

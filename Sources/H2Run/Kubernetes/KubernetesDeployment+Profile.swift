@@ -95,7 +95,8 @@ extension KubernetesDeployment {
         }
 
         // Files the profile refers to.
-        let profileKey = Self.isConfigMapKey((file as NSString).lastPathComponent) ? (file as NSString).lastPathComponent : "profile.yaml"
+        let fileName = (file as NSString).lastPathComponent
+        let profileKey = Self.isConfigMapKey(fileName) && fileName != gateRulesKey ? fileName : "profile.yaml"
         var attached: [AttachedFile] = []
         for (field, body) in Self.fileBodies(loaded) {
             guard case .file(let written, _) = body.source else { continue }

@@ -60,8 +60,9 @@ public struct KubernetesDeployment: Sendable, Equatable {
     /// pulling the image).
     public static let mergeMarginSeconds = 600
     /// How long each shard keeps serving `/metrics` after its run (`--metrics-linger`), so that
-    /// Prometheus scrapes the final values.
-    public static let metricsLinger = "30s"
+    /// Prometheus scrapes the final values: ``metricsLingerSeconds`` as the flag's text.
+    public static var metricsLinger: String { "\(metricsLingerSeconds)s" }
+    public static let metricsLingerSeconds = 30
 
     /// Prefix of every object's name (`<name>-shards`, `<name>-merge`, `<name>-profile`, `<name>-results`).
     public var name: String
@@ -141,9 +142,11 @@ public struct KubernetesDeployment: Sendable, Equatable {
     public var leadSeconds: Int { max(0, Int((startAt.timeIntervalSince(renderedAt)).rounded(.up))) }
 
     /// The shards Job's `activeDeadlineSeconds`: the wait for the start, the load, 5 s per cell
-    /// for starting its target, and a margin of 2 minutes plus a quarter of the load (image pull,
-    /// scheduling, a target slower to answer than the estimate assumes).
-    public var shardsDeadlineSeconds: Int { leadSeconds + loadSeconds + 5 * cellCount + 120 + loadSeconds / 4 }
+    /// for starting its target, the metrics linger, and a margin of 2 minutes plus a quarter of
+    /// the load (image pull, scheduling, a target slower to answer than the estimate assumes).
+    public var shardsDeadlineSeconds: Int {
+        leadSeconds + loadSeconds + 5 * cellCount + Self.metricsLingerSeconds + 120 + loadSeconds / 4
+    }
 
     /// How long the merge job waits for the shards' status files: the shards' deadline plus a
     /// minute (both Jobs start together; after the shards' deadline no shard can still finish).

@@ -82,11 +82,11 @@ struct KubernetesDeploymentTests {
         #expect(configMap["data"]?["ci-gate.yaml"]?.string == original)
         // ci-gate: 8 cells of 500 ms + 2 s = 20 s of load; 120 s until the start.
         #expect(deployment.loadSeconds == 20)
-        #expect(deployment.shardsDeadlineSeconds == 120 + 20 + 8 * 5 + 120 + 20 / 4)
+        #expect(deployment.shardsDeadlineSeconds == 120 + 20 + 8 * 5 + 30 + 120 + 20 / 4)
         let job = try Fixture.object(deployment, KubernetesDeployment.shardsJobFile)
-        #expect(job["spec"]?["activeDeadlineSeconds"]?.int == 305)
+        #expect(job["spec"]?["activeDeadlineSeconds"]?.int == 335)
         let merge = try Fixture.object(deployment, KubernetesDeployment.mergeJobFile)
-        #expect(merge["spec"]?["activeDeadlineSeconds"]?.int == 305 + 60 + 600)
+        #expect(merge["spec"]?["activeDeadlineSeconds"]?.int == 335 + 60 + 600)
         #expect(notes.contains { $0.contains("throughput.bytesPerSecond > 0.9 * baseline") }, "\(notes)")
     }
 
