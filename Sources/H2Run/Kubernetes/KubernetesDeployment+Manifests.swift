@@ -4,11 +4,15 @@ import H2Profile
 /// Rendering: the deployment as the files of a kustomize folder. Pure: the same value gives
 /// the same text.
 extension KubernetesDeployment {
-    /// File names of the folder, in the order `kustomization.yaml` lists them.
+    /// The ConfigMap's file (file names are in the order `kustomization.yaml` lists them).
     public static let configMapFile = "configmap.yaml"
+    /// The results claim's file.
     public static let claimFile = "results-pvc.yaml"
+    /// The Indexed Job's file.
     public static let shardsJobFile = "shards-job.yaml"
+    /// The merge-and-gate Job's file.
     public static let mergeJobFile = "merge-job.yaml"
+    /// The kustomize entry point.
     public static let kustomizationFile = "kustomization.yaml"
 
     /// Every file of the kustomize folder: `kustomization.yaml` first, then the objects.

@@ -15,17 +15,23 @@ import H2Results
 extension KubernetesDeployment {
     /// What `h2stress k8s` is asked for, beside the profile.
     public struct Options: Sendable {
-        /// `--name`; nil: derived from the profile's name.
+        /// `--name`; nil: derived from the profile's name (``defaultName(profileName:)``).
         public var name: String?
+        /// `--namespace`; nil: the one kubectl uses.
         public var namespace: String?
+        /// `--image`: the image built from `Containerfile`.
         public var image: String
+        /// `--shards`: the number of shard pods.
         public var shards: Int
         /// The start time (from `--start-at`, or now + `--start-in`).
         public var startAt: Date
         /// Now.
         public var renderedAt: Date
+        /// `--storage-class`; nil: the cluster's default.
         public var storageClass: String?
+        /// `--storage-size`, a Kubernetes quantity.
         public var storageSize: String
+        /// `--metrics-port`.
         public var metricsPort: Int
 
         /// Options with the defaults of `h2stress k8s` for what is not given.

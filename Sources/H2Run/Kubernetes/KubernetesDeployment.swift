@@ -51,8 +51,9 @@ public struct KubernetesDeployment: Sendable, Equatable {
     public static let maxConfigMapBytes = 1 << 20
     /// The ConfigMap key of the rules file written for ``GateChoice/rulesFile(_:)``.
     public static let gateRulesKey = "h2stress-gate-rules.yaml"
-    /// Where the pods mount the ConfigMap (profile and attached files) and the results volume.
+    /// Where the pods mount the ConfigMap (the profile and the files it names).
     public static let profileMount = "/profile"
+    /// Where the pods mount the results volume.
     public static let resultsMount = "/results"
     /// The non-root user and group the Containerfile creates and the pods run as.
     public static let userID = 10001
