@@ -266,41 +266,15 @@ extension KubernetesDeployment {
 
     // MARK: YAML scalars
 
-    /// `text` as a YAML double-quoted scalar; everything YAML would not keep verbatim (control
-    /// characters, the C1 range, the YAML 1.1 line breaks U+0085/U+2028/U+2029, a BOM) is escaped.
-    package static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                let value = scalar.value
-                if value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029 || value == 0xFEFF
-                    || value == 0xFFFE || value == 0xFFFF {
-                    let hex = String(value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a YAML double-quoted scalar (``OneLineProfile/quoted(_:)``).
+    package static func quoted(_ text: String) -> String { OneLineProfile.quoted(text) }
 
     /// `text` as a YAML literal block scalar whose lines are indented by `indent` spaces (the
     /// header `|`, `|-` or `|+` keeps its trailing newlines exactly), or as a double-quoted
     /// scalar when a literal block could not hold it verbatim (characters YAML does not print,
     /// a first line that is blank or starts with a space).
     package static func blockOrQuoted(_ text: String, indent: Int) -> String {
-        let printable = text.unicodeScalars.allSatisfy { scalar in
-            let value = scalar.value
-            if scalar == "\n" || scalar == "\t" { return true }
-            return !(value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029 || value == 0xFEFF
-                     || value == 0xFFFE || value == 0xFFFF)
-        }
+        let printable = !text.unicodeScalars.contains(where: OneLineProfile.isUnprintable)
         guard printable, let first = text.split(separator: "\n", omittingEmptySubsequences: false).first,
               !first.trimmingCharacters(in: .whitespaces).isEmpty, !first.hasPrefix(" "), !first.hasPrefix("\t") else {
             return quoted(text)

@@ -202,7 +202,7 @@ struct KubernetesDeploymentTests {
     @Test("profile text survives the ConfigMap byte for byte, whatever its whitespace", arguments: [
         "name: a\n", "name: a", "name: a\n\n\n", "  indented: first line\nx: 1\n", "\nleading blank\n", "tab\there\n  \n\ttabbed\n",
         "trailing spaces   \nend", "# only a comment\n", "quote \" and backslash \\ and colon: x\n", "café — ünïcode ✓\n",
-        "cr\r\nlf\n", "nel\u{85}line\n", "x: |\n  nested literal\n", "",
+        "cr\r\nlf\n", "nel\u{85}line\n", "ls\u{2028}ps\u{2029}bom\u{FEFF}c1\u{9B}\n", "x: |\n  nested literal\n", "",
     ])
     func blockScalars(text: String) throws {
         let rendered = "data:\n  key: " + KubernetesDeployment.blockOrQuoted(text, indent: 4) + "\nnext: 1\n"
