@@ -70,7 +70,9 @@ let package = Package(
         ),
         .testTarget(
             name: "H2RunTests",
-            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire", "H2TestSupport"],
+            // Yams: the Kubernetes tests parse the rendered manifests.
+            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire", "H2TestSupport",
+                           .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -6,7 +6,9 @@
 #         nghttp2-server (nghttpd); python3 + pip when missing;
 #         golang-go, golang-google-grpc-dev, golang-google-protobuf-dev (the grpc-go interop
 #         program interop/grpcgo, built offline by interop/grpcgo/build.sh)
-#   pip:  grpcio, protobuf (the python gRPC interop client, interop/grpc_client.py)
+#   pip:  grpcio, protobuf (the python gRPC interop client, interop/grpc_client.py);
+#         kubernetes-validate (KubernetesManifestValidationTests: the rendered `h2stress k8s`
+#         manifests against the Kubernetes schemas, which the package ships, so offline)
 # Idempotent: when everything is present it only checks (no apt-get update) and exits 0.
 # Not root and something missing: prints what to install and exits 1.
 set -euo pipefail
@@ -61,16 +63,16 @@ fi
 
 # --- Python packages -----------------------------------------------------------------
 python_ok() {
-    python3 -c 'import grpc, google.protobuf' >/dev/null 2>&1
+    python3 -c 'import grpc, google.protobuf, kubernetes_validate' >/dev/null 2>&1
 }
 
 if ! python_ok; then
-    pip_cmd=(python3 -m pip install --quiet grpcio protobuf)
+    pip_cmd=(python3 -m pip install --quiet grpcio protobuf kubernetes-validate)  # kubernetes-validate: KubernetesManifestValidationTests
     if ((is_root == 0)); then
-        say "python3 ($(command -v python3)) lacks grpcio/protobuf; run: ${pip_cmd[*]}  (add --break-system-packages if pip says externally-managed-environment)"
+        say "python3 ($(command -v python3)) lacks grpcio/protobuf/kubernetes-validate; run: ${pip_cmd[*]}  (add --break-system-packages if pip says externally-managed-environment)"
         exit 1
     fi
-    say "installing grpcio and protobuf for $(command -v python3)"
+    say "installing grpcio, protobuf and kubernetes-validate for $(command -v python3)"
     pip_cmd+=(--root-user-action=ignore)
     pip_log="$(mktemp)"
     # Debian's own python3 refuses pip installs (PEP 668) unless told otherwise.
@@ -79,14 +81,14 @@ if ! python_ok; then
                && "${pip_cmd[@]}" --break-system-packages >"$pip_log" 2>&1; }; then
         cat "$pip_log" >&2
         rm -f "$pip_log"
-        say "pip install grpcio protobuf failed (output above)"
+        say "pip install grpcio protobuf kubernetes-validate failed (output above)"
         exit 1
     fi
     rm -f "$pip_log"
     if ! python_ok; then
-        say "grpcio/protobuf installed but python3 still cannot import them"
+        say "grpcio/protobuf/kubernetes-validate installed but python3 still cannot import them"
         exit 1
     fi
 fi
 
-say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, go + grpc-go/protobuf sources, protoc, python3 grpcio/protobuf present"
+say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, go + grpc-go/protobuf sources, protoc, python3 grpcio/protobuf/kubernetes-validate present"

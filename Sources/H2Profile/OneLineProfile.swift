@@ -178,7 +178,9 @@ public struct OneLineProfile: Sendable {
     }
 
     /// A double-quoted YAML scalar (JSON string syntax, which YAML reads the same); also what
-    /// tests use to write profiles around paths and commands.
+    /// tests use to write profiles around paths and commands, and what `h2stress k8s` writes
+    /// its manifests' strings with. Everything YAML would not read back verbatim is escaped:
+    /// control characters, the C1 range (U+0085 is a YAML line break), U+2028, U+2029 and a BOM.
     public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -188,13 +190,22 @@ public struct OneLineProfile: Sendable {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\x%02X", scalar.value)
+                if isUnprintable(scalar) {
+                    out += String(format: scalar.value <= 0xFF ? "\\x%02X" : "\\u%04X", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
         return out + "\""
+    }
+
+    /// Whether YAML would not keep `scalar` verbatim in a scalar, so that ``quoted(_:)`` escapes
+    /// it: control characters other than line feed and tab, the C1 range (U+0085 is a YAML
+    /// line break), U+2028, U+2029, a BOM, U+FFFE and U+FFFF.
+    package static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if scalar == "\n" || scalar == "\t" { return false }
+        return value < 0x20 || (0x7F...0x9F).contains(value) || [0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF].contains(value)
     }
 }
