@@ -14,11 +14,7 @@ struct H2StressCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, CompareCommand.self, GateCommand.self,
-<<<<<<< HEAD
-                      ReportCommand.self, BenchCommand.self, MergeCommand.self],
-=======
-                      ReportCommand.self, BenchCommand.self, K8sCommand.self],
->>>>>>> issue14-k8s
+                      ReportCommand.self, BenchCommand.self, MergeCommand.self, K8sCommand.self],
         defaultSubcommand: nil)
 
     /// Runs the command; an ``ExitError`` from any step prints its message and exits with its status.
