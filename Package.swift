@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "H2TestSupport", dependencies: ["H2Loop"], path: "Tests/H2TestSupport"),
         .testTarget(name: "H2TestSupportTests", dependencies: ["H2TestSupport"]),
         .testTarget(name: "H2LoopTests", dependencies: ["H2Loop", "H2TestSupport"]),
-        .testTarget(name: "H2WireTests", dependencies: ["H2Wire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "H2WireTests", dependencies: ["H2Wire", "CLinux"], resources: [.copy("Fixtures")]),
         .testTarget(name: "H2ProfileTests", dependencies: ["H2Profile", "H2Results", "H2Wire"], resources: [.copy("BrokenProfiles")]),
         .testTarget(name: "H2ResultsTests", dependencies: ["H2Results", "H2Profile", "H2Wire"]),
         .testTarget(

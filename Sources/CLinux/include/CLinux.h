@@ -1,6 +1,6 @@
 // CLinux: the Linux calls that `import Glibc` does not expose to Swift
 // (epoll, eventfd, timerfd, accept4, SO_TIMESTAMPING and the CMSG_* macros).
-// Only H2Loop and H2Wire import this module (H2Wire: CLinux_sum_le64 alone). Each function says which C call it wraps and why.
+// Only H2Loop and H2Wire import this module (H2Wire: CLinux_sum_le64 and the session pool). Each function says which C call it wraps and why.
 #ifndef H2STRESS_CLINUX_H
 #define H2STRESS_CLINUX_H
 
@@ -30,6 +30,17 @@ static const uint32_t CLinux_EPOLLET = EPOLLET;
 /// Wrapping sum of `words` little-endian 64-bit words at `bytes` (any alignment): the bulk
 /// of the body checksum. AVX2 where the CPU has it (see wordsum.c).
 uint64_t CLinux_sum_le64(const void *bytes, size_t words);
+
+/// A small-block allocator for one nghttp2 session, used through `nghttp2_mem` (see
+/// sessionpool.c). Single-threaded: one pool per session, used on the session's thread only.
+typedef struct CLinux_pool CLinux_pool;
+CLinux_pool *CLinux_pool_new(void);
+/// Frees the pool and every free block it keeps; call after `nghttp2_session_del`.
+void CLinux_pool_del(CLinux_pool *pool);
+void *CLinux_pool_malloc(size_t size, void *pool);
+void CLinux_pool_free(void *ptr, void *pool);
+void *CLinux_pool_calloc(size_t count, size_t size, void *pool);
+void *CLinux_pool_realloc(void *ptr, size_t size, void *pool);
 
 /// epoll_create1(EPOLL_CLOEXEC).
 int CLinux_epoll_create(void);
