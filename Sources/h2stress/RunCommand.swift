@@ -1,4 +1,5 @@
 import ArgumentParser
+import H2Metrics
 import H2Profile
 import H2Run
 
@@ -38,7 +39,20 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Exit 1 when a stream ends with one of these outcomes (comma-separated: \(FailOn.names.joined(separator: ", ")); failed is any), as gate rules `<outcome> == 0` added to the profile's.", valueName: "outcomes"))
     var failOn: String?
 
+    @Option(name: .long, help: ArgumentHelp("Serve live Prometheus metrics at http://<host:port>/metrics while the run goes on, e.g. 127.0.0.1:9464, 0.0.0.0:9464 (port 0: any free port; the address is printed on stderr). See docs/metrics.md.", valueName: "host:port"))
+    var metrics: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --metrics: keep serving the final values this long after the run, so a last scrape sees them (0s: exit at once).", valueName: "time"))
+    var metricsLinger: TimeSpan = RunPipeline.defaultMetricsLinger
+
     func validate() throws {
+        if let metrics {
+            do {
+                _ = try MetricsAddress(parsing: metrics)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
         if let streams, streams < 1 {
             throw ValidationError("`--streams` must be at least 1, got \(streams)")
         }
@@ -81,6 +95,14 @@ struct RunCommand: ParsableCommand {
         pipeline.totalStreams = streams
         pipeline.baselinePath = baseline
         pipeline.quiet = quiet
+        if let metrics {
+            do throws(MetricsError) {
+                pipeline.metricsAddress = try MetricsAddress(parsing: metrics)
+            } catch {
+                throw ExitError(ExitStatus.usage, error.description)
+            }
+        }
+        pipeline.metricsLinger = metricsLinger
         let status = try pipeline.run()
         if status != ExitStatus.success { throw ExitCode(status) }
     }
