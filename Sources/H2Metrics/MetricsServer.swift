@@ -16,6 +16,9 @@ public final class MetricsServer: Sendable {
     private let thread: WorkerThread<Void>
     private let stopped = Atomic<Bool>(false)
 
+    /// How long one connection may take to send its request and read the answer: 10 s.
+    public static let defaultConnectionLifetime: UInt64 = 10_000_000_000
+
     private init(address: MetricsAddress, port: UInt16, waker: LoopWaker, thread: WorkerThread<Void>) {
         self.address = address
         self.port = port
@@ -30,8 +33,10 @@ public final class MetricsServer: Sendable {
     }
 
     /// Listens on `address` and starts serving. Throws ``MetricsError`` when the address is not
-    /// usable (does not resolve, in use, not local).
-    public static func start(_ address: MetricsAddress, exposition: @escaping @Sendable () -> [UInt8]) throws(MetricsError) -> MetricsServer {
+    /// usable (does not resolve, in use, not local). `connectionLifetime` (ns) bounds how long one
+    /// connection may stay open (tests shorten it).
+    public static func start(_ address: MetricsAddress, connectionLifetime: UInt64 = defaultConnectionLifetime,
+                             exposition: @escaping @Sendable () -> [UInt8]) throws(MetricsError) -> MetricsServer {
         let numeric = try address.numericHost()
         let listener: TCPSocket
         let port: UInt16
@@ -42,7 +47,7 @@ public final class MetricsServer: Sendable {
         }
         let loop: MetricsServerLoop
         do {
-            loop = try MetricsServerLoop(listener: listener, exposition: exposition)
+            loop = try MetricsServerLoop(listener: listener, lifetime: connectionLifetime, exposition: exposition)
         } catch {
             var l = listener
             l.close()

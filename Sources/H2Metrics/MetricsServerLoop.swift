@@ -6,16 +6,15 @@ import H2Loop
 /// Threading: built on the starting thread, then owned by the metrics thread alone (loop thread only).
 /// Invariants (bounds against a hostile client): at most ``maxConnections`` connections (more are
 /// closed at accept); a connection holds at most ``MetricsRequest/maxHeadBytes`` of request and
-/// lives at most ``connectionLifetime`` ns; every response closes the connection.
+/// lives at most ``lifetime`` ns (default ``MetricsServer/defaultConnectionLifetime``); every response closes the connection.
 final class MetricsServerLoop: EventHandler, TimerHandler {
     /// Connections served at once; a scraper needs one.
     static let maxConnections = 32
-    /// How long a connection may take to send its request and read the answer: 10 s.
-    static let connectionLifetime: UInt64 = 10_000_000_000
     /// How long the loop runs when nobody stops it (every loop has a deadline): 30 days.
     static let maxLifetime: UInt64 = 30 * 86_400 * 1_000_000_000
 
     let loop: EventLoop
+    private let lifetime: UInt64
     private var listener: TCPSocket
     private let exposition: () -> [UInt8]
     private var connections: [UInt64: MetricsConnection] = [:]   // loop thread only; by serial
@@ -23,8 +22,9 @@ final class MetricsServerLoop: EventHandler, TimerHandler {
     /// One read buffer for every connection (each read is consumed before the next).
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 16)
 
-    init(listener: TCPSocket, exposition: @escaping () -> [UInt8]) throws(SystemError) {
+    init(listener: TCPSocket, lifetime: UInt64, exposition: @escaping () -> [UInt8]) throws(SystemError) {
         self.listener = listener
+        self.lifetime = lifetime
         self.exposition = exposition
         self.loop = try EventLoop()
     }
@@ -46,7 +46,7 @@ final class MetricsServerLoop: EventHandler, TimerHandler {
         listener.close()
     }
 
-    /// The listener is readable: accept every pending connection.
+    /// The listener is readable (loop thread).: accept every pending connection.
     func handleEvents(_ events: IOEvents, loop: EventLoop) {
         while true {
             let accepted: TCPSocket?
@@ -69,11 +69,11 @@ final class MetricsServerLoop: EventHandler, TimerHandler {
                 continue
             }
             connections[nextSerial] = connection
-            loop.schedule(at: MonotonicClock.now() &+ Self.connectionLifetime, handler: self, token: nextSerial)
+            loop.schedule(at: MonotonicClock.now() &+ lifetime, handler: self, token: nextSerial)
         }
     }
 
-    /// A connection's lifetime is over: close it if it is still open.
+    /// A connection's lifetime is over: close it if it is still open (loop thread).
     func timerFired(token: UInt64, loop: EventLoop) {
         connections[token]?.close()
     }
