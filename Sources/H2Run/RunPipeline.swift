@@ -47,6 +47,9 @@ public struct RunPipeline {
     public func run() throws(ExitError) -> Int32 {
         let launcher = try launcher()
         let baselineRun = try baselinePath.map { path throws(ExitError) in try GateStep.loadRun(path).run }
+        // Signals stay blocked in the metrics thread too (it starts before the watcher does), so
+        // Ctrl-C always reaches the watcher instead of killing the process there.
+        if metricsAddress != nil { InterruptWatcher.block() }
         let metrics = try startMetrics()
         defer { metrics?.server.stop() }
         if baselineRun == nil, loaded.base.gate.contains(where: \.needsBaseline), !quiet {
