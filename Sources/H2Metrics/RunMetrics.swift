@@ -24,6 +24,9 @@ public final class RunMetrics: Sendable {
         "h2stress_wake_poll_seconds", "h2stress_ttfb_seconds",
     ]
 
+    /// The families of ``metricNames`` that are histograms (each also has `_bucket`, `_sum`, `_count` series).
+    public static let histogramNames = ["h2stress_wake_poll_seconds", "h2stress_ttfb_seconds"]
+
     /// Upper bounds (seconds) of the latency histograms' buckets: 1 µs … 10 s, 1–2.5–5 steps.
     public static let latencyBucketsSeconds: [Double] = [
         0.000_001, 0.000_002_5, 0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5,
@@ -136,30 +139,36 @@ public final class RunMetrics: Sendable {
     }
 
     private func makeSeries(_ labels: MetricsLabels) -> CellSeries {
+        let l = labels.pairs()
         let outcomes = Self.outcomeLabels.map { outcome in
-            ExactCounter(registry.makeCounter(name: "h2stress_streams_total", labels: labels.pairs(("outcome", outcome)),
-                                              help: "Measured streams that ended with this outcome (unfinished: still open when the cell ended)."))
-        }
-        let histogram = { (name: String, help: String) in
-            self.registry.makeValueHistogram(name: name, labels: labels.pairs(), buckets: Self.latencyBucketsSeconds, help: help)
+            ExactCounter(registry.makeCounter(descriptor: Self.streams, labels: labels.pairs(("outcome", outcome))))
         }
         return CellSeries(
             outcomes: outcomes,
-            started: ExactCounter(registry.makeCounter(name: "h2stress_streams_started_total", labels: labels.pairs(),
-                                                       help: "Measured streams whose request was submitted.")),
-            bytes: ExactCounter(registry.makeCounter(name: "h2stress_received_bytes_total", labels: labels.pairs(),
-                                                     help: "Response DATA payload bytes received in the measured window.")),
-            messages: ExactCounter(registry.makeCounter(name: "h2stress_messages_total", labels: labels.pairs(),
-                                                        help: "Complete messages received in the measured window (plain HTTP: DATA chunks).")),
-            open: registry.makeGauge(name: "h2stress_open_streams", labels: labels.pairs(),
-                                     help: "Measured streams started and not yet ended (0 once the cell ended)."),
-            finished: registry.makeGauge(name: "h2stress_cell_finished", labels: labels.pairs(),
-                                         help: "1 once the cell ended and its series hold the final run.json figures, else 0."),
-            wakePoll: histogram("h2stress_wake_poll_seconds",
-                                "Kernel receive timestamp to the driver thread's wake (first read of a wake), seconds; filled when the cell ends."),
-            ttfb: histogram("h2stress_ttfb_seconds",
-                            "Stream start to the first response byte, seconds; filled when the cell ends.")
+            started: ExactCounter(registry.makeCounter(descriptor: Self.streamsStarted, labels: l)),
+            bytes: ExactCounter(registry.makeCounter(descriptor: Self.receivedBytes, labels: l)),
+            messages: ExactCounter(registry.makeCounter(descriptor: Self.messages, labels: l)),
+            open: registry.makeGauge(descriptor: Self.openStreams, labels: l),
+            finished: registry.makeGauge(descriptor: Self.cellFinished, labels: l),
+            wakePoll: registry.makeValueHistogram(descriptor: Self.wakePoll, labels: l, buckets: Self.latencyBucketsSeconds),
+            ttfb: registry.makeValueHistogram(descriptor: Self.ttfb, labels: l, buckets: Self.latencyBucketsSeconds)
         )
+    }
+
+    // The metric families (docs/metrics.md has the table; keep both in step). Computed: the
+    // descriptor type is not Sendable, so it cannot be a stored static.
+    private static var streams: MetricNameDescriptor { descriptor("streams", "total", "Measured streams that ended with this outcome (unfinished: still open when the cell ended).") }
+    private static var streamsStarted: MetricNameDescriptor { descriptor("streams_started", "total", "Measured streams whose request was submitted.") }
+    private static var receivedBytes: MetricNameDescriptor { descriptor("received", "bytes_total", "Response DATA payload bytes received in the measured window.") }
+    private static var messages: MetricNameDescriptor { descriptor("messages", "total", "Complete messages received in the measured window (plain HTTP: DATA chunks).") }
+    private static var openStreams: MetricNameDescriptor { descriptor("open_streams", "", "Measured streams started and not yet ended (0 once the cell ended).") }
+    private static var cellFinished: MetricNameDescriptor { descriptor("cell_finished", "", "1 once the cell ended and its series hold the final run.json figures, else 0.") }
+    private static var wakePoll: MetricNameDescriptor { descriptor("wake_poll", "seconds",
+                                                                   "Kernel receive timestamp to the driver thread's wake (first read of a wake), seconds; filled when the cell ends.") }
+    private static var ttfb: MetricNameDescriptor { descriptor("ttfb", "seconds", "Stream start to the first response byte, seconds; filled when the cell ends.") }
+
+    private static func descriptor(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "h2stress", metricName: metric, unitName: unit, helpText: help)
     }
 
     /// Records every value of an encoded ``LatencyHistogram`` (ns) into `histogram` (s), each

@@ -141,5 +141,8 @@ struct RunMetricsTests {
         let text = String(decoding: metrics.exposition(), as: UTF8.self)
         let families = Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { String($0.split(separator: " ")[2]) })
         #expect(families == Set(RunMetrics.metricNames))
+        let histograms = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") && $0.hasSuffix(" histogram") }
+            .map { String($0.split(separator: " ")[2]) }
+        #expect(Set(histograms) == Set(RunMetrics.histogramNames))
     }
 }

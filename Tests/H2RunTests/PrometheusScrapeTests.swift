@@ -137,6 +137,17 @@ struct PrometheusScrapeTests {
         let wakeCount = try await Self.query(api, "h2stress_wake_poll_seconds_count")
         let ttfbP99 = try await Self.query(api, "histogram_quantile(0.99, sum by (le) (h2stress_ttfb_seconds_bucket))")
 
+        // Every query of the shipped Grafana dashboard runs and finds data (rates need two
+        // scrapes in their window: wait for three of the lingering run).
+        let scrapes = try await Self.waitUntil(20) {
+            try await Self.query(api, "count_over_time(h2stress_cell_finished[10s])").values.min() ?? 0 >= 3
+        }
+        #expect(scrapes, "Prometheus did not scrape three times")
+        for expression in try GrafanaDashboard().expressions {
+            let answer = try await Self.query(api, GrafanaDashboard.concrete(expression, rateInterval: "10s"))
+            #expect(!answer.isEmpty, "the dashboard's `\(expression)` found nothing")
+        }
+
         // promtool on the exposition as served now.
         let exposition = try #require(await Self.get(endpoint), "the endpoint did not answer")
         #expect(exposition.status == 200)
