@@ -2,7 +2,7 @@
 ///
 /// Values are exported as given; the text exposition escapes `\`, `"` and line feeds in them.
 public struct MetricsLabels: Sendable, Equatable {
-    /// The profile's name (`name:` in the file; the file stem when it has none).
+    /// The profile's `name:` (`url` for `run --url`).
     public var profile: String
     /// The variant the cell ran.
     public var variant: String
