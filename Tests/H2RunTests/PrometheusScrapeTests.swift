@@ -16,7 +16,7 @@ struct PrometheusScrapeTests {
         name: metrics-e2e
         target: embedded
         warmup: 0s
-        duration: 2s
+        duration: 3s
         connections: 2
         streamsPerConnection: 8
         mix:
@@ -74,6 +74,16 @@ struct PrometheusScrapeTests {
         return try await condition()
     }
 
+    /// `series → value` for every sample line of an exposition.
+    static func samples(_ text: String) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            out[String(line[..<space])] = value
+        }
+        return out
+    }
+
     static func freePort() throws -> UInt16 {
         var (socket, port) = try TCPSocket.listen(host: "127.0.0.1", port: 0)
         socket.close()
@@ -116,6 +126,17 @@ struct PrometheusScrapeTests {
         ], lifetime: 60)
         defer { prometheus.send(SIGKILL) }
         let api = "http://127.0.0.1:\(promPort)"
+
+        // While a cell runs, a scrape shows its live figures: streams done and open, not finished.
+        var live: [String: Double] = [:]
+        let sawLive = await Self.waitUntil(15) {
+            guard let scrape = await Self.get(endpoint), scrape.status == 200 else { return false }
+            live = Self.samples(String(decoding: scrape.body, as: UTF8.self))
+            return live.contains { $0.key.hasPrefix("h2stress_cell_finished{") && $0.value == 0 }
+                && live.contains { $0.key.hasPrefix("h2stress_open_streams{") && $0.value > 0 }
+                && live.contains { $0.key.hasPrefix("h2stress_streams_total{") && $0.key.hasSuffix("outcome=\"complete\"}") && $0.value > 0 }
+        }
+        #expect(sawLive, "no scrape showed a running cell's live figures: \(live)")
         let ready = await Self.waitUntil(20) { await Self.get("\(api)/-/ready")?.status == 200 }
         try #require(ready, "Prometheus did not become ready: \(prometheus.stderr.suffix(2000))")
 
