@@ -88,7 +88,9 @@ final class MetricsConnection: EventHandler {
             case .bytes(let n):
                 written += n
             case .wouldBlock, .endOfFile:
-                if let registration { loop.setInterest(registration, [.readable, .writable]) }
+                // Writable only: a client that keeps sending without reading must not wake the
+                // loop over and over (level-triggered) while the response waits for room.
+                if let registration { loop.setInterest(registration, .writable) }
                 return
             }
         }

@@ -155,7 +155,7 @@ public struct RunPipeline {
 
     /// Progress on stderr, `run.json`/`report.md` after every cell, frame traces into `frames/`.
     /// With `metrics`, each cell's series start with the cell (reading the workers' counters at
-    /// every scrape) and take the cell's final figures as soon as it is in the run.
+    /// every scrape) and take the cell's final figures once `run.json` holds the cell.
     static func hooks(directory: RunDirectory, progress: ProgressPrinter, metrics: RunMetrics? = nil) -> Runner.Hooks {
         var hooks = Runner.Hooks()
         hooks.cellStarted = { cell, number, count, counters in
@@ -165,12 +165,13 @@ public struct RunPipeline {
             }
         }
         hooks.cellFinished = { run in
-            metrics?.cellsFinished(run.cells)
             do {
                 try directory.write(run)
             } catch {
                 Terminal.error("could not write results: \(error)")
             }
+            // After run.json: once a scrape shows a cell finished, run.json holds it too.
+            metrics?.cellsFinished(run.cells)
         }
         let frames = ConditionLock(FrameTraceWriter(directory: directory))
         hooks.framesCaptured = { cellID, dumps, leftOut in

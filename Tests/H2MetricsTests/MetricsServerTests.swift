@@ -118,6 +118,21 @@ struct MetricsServerTests {
         #expect(waited >= 0.15 && waited < 4, "closed after \(waited) s")
     }
 
+    @Test("an exposition larger than the socket buffers arrives whole (partial writes resume)")
+    func largeExposition() throws {
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 8 << 20)
+        let server = try MetricsServer.start(try MetricsAddress(parsing: "127.0.0.1:0")) { body }
+        defer { server.stop() }
+        let client = try Client(port: server.port)
+        defer { client.close() }
+        client.send(Array("GET /metrics HTTP/1.1\r\n\r\n".utf8))
+        let (text, closed) = client.readAll()
+        #expect(closed)
+        let head = try #require(text.range(of: "\r\n\r\n"))
+        #expect(text[..<head.lowerBound].contains("Content-Length: \(body.count)"))
+        #expect(text.utf8.count - text.utf8.distance(from: text.startIndex, to: head.upperBound) == body.count)
+    }
+
     @Test("a taken port is a MetricsError naming the flag")
     func portTaken() throws {
         let (server, _) = try Self.start()
