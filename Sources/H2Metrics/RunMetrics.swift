@@ -3,7 +3,7 @@ import H2Profile
 import H2Results
 import Prometheus
 
-/// The Prometheus registry of one `h2stress run --metrics`: per-cell counters, a gauge and two
+/// The Prometheus registry of one `h2stress run --metrics`: per-cell counters, two gauges and two
 /// latency histograms, labelled `profile`, `variant`, `cell`, `shard` (docs/metrics.md).
 ///
 /// How figures get in, off the driver's hot path:
