@@ -4,7 +4,10 @@ import PackageDescription
 // Module graph. Imports point one way, left to right, and the compiler enforces it: a module
 // cannot import one to its right because it is not among its dependencies.
 //
-//   CNghttp2, CLinux → H2Loop, H2Wire → H2Profile → H2Results → H2Driver, H2Target, H2Report → H2Run → H2Bench → h2stress
+//   CNghttp2, CLinux → H2Loop, H2Wire → H2Profile → H2Results → H2Driver, H2Target, H2Report, H2Metrics → H2Run → H2Bench → h2stress
+//
+// H2Metrics is the live Prometheus exporter (`run --metrics`): the swift-prometheus registry fed
+// from the progress counters and each finished cell, and the `/metrics` HTTP responder on H2Loop.
 //
 // Only H2Loop and H2Wire import C; no C type appears in their public API.
 // Release builds of the hot-path modules (event loop, wire sessions, the driver, the embedded
@@ -24,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,12 +47,13 @@ let package = Package(
         .target(name: "H2Driver", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results"], swiftSettings: hotPath),
         .target(name: "H2Target", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results"], swiftSettings: hotPath),
         .target(name: "H2Report", dependencies: ["H2Profile", "H2Results", "H2Wire"]),
-        .target(name: "H2Run", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report"]),
+        .target(name: "H2Metrics", dependencies: ["H2Loop", "H2Profile", "H2Results", .product(name: "Prometheus", package: "swift-prometheus")]),
+        .target(name: "H2Run", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report", "H2Metrics"]),
         .target(name: "H2Bench", dependencies: ["H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report", "H2Run"]),
         .executableTarget(
             name: "h2stress",
             dependencies: [
-                "H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report", "H2Run", "H2Bench",
+                "H2Loop", "H2Wire", "H2Profile", "H2Results", "H2Driver", "H2Target", "H2Report", "H2Metrics", "H2Run", "H2Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +65,7 @@ let package = Package(
         .testTarget(name: "H2WireTests", dependencies: ["H2Wire", "CLinux"], resources: [.copy("Fixtures")]),
         .testTarget(name: "H2ProfileTests", dependencies: ["H2Profile", "H2Results", "H2Wire"], resources: [.copy("BrokenProfiles")]),
         .testTarget(name: "H2ResultsTests", dependencies: ["H2Results", "H2Profile", "H2Wire"]),
+        .testTarget(name: "H2MetricsTests", dependencies: ["H2Metrics", "H2Results", "H2Profile", "H2Loop", "H2TestSupport"]),
         .testTarget(
             name: "H2DriverTests",
             dependencies: ["H2Driver", "H2Results", "H2Profile", "H2Target", "H2Loop", "H2Wire", "H2TestSupport"]
@@ -71,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "H2RunTests",
             // Yams: the Kubernetes tests parse the rendered manifests.
-            dependencies: ["H2Run", "H2Report", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire", "H2TestSupport",
+            dependencies: ["H2Run", "H2Report", "H2Metrics", "H2Target", "H2Driver", "H2Results", "H2Profile", "H2Loop", "H2Wire", "H2TestSupport",
                            .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"]
         ),

@@ -30,7 +30,8 @@ apt_installed() {
 # --- Debian packages ---------------------------------------------------------------
 missing_apt=()
 for pkg in libnghttp2-dev libssl-dev openssl pkg-config nghttp2-client nghttp2-server chromium \
-           golang-go golang-google-grpc-dev golang-google-protobuf-dev protobuf-compiler; do  # chromium: report.html browser test; golang-*: interop/grpcgo; protoc: the README's grpc.call recipe
+           golang-go golang-google-grpc-dev golang-google-protobuf-dev protobuf-compiler \
+           prometheus; do  # chromium: report.html browser test; golang-*: interop/grpcgo; protoc: the README's grpc.call recipe; prometheus: PrometheusScrapeTests (a real server scrapes `run --metrics`; promtool checks the exposition)
     apt_installed "$pkg" || missing_apt+=("$pkg")
 done
 if ! command -v python3 >/dev/null 2>&1; then
@@ -91,4 +92,4 @@ if ! python_ok; then
     fi
 fi
 
-say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, go + grpc-go/protobuf sources, protoc, python3 grpcio/protobuf/kubernetes-validate present"
+say "ok: libnghttp2-dev, libssl-dev, openssl, pkg-config, h2load, nghttp, nghttpd, go + grpc-go/protobuf sources, protoc, prometheus + promtool, python3 grpcio/protobuf/kubernetes-validate present"

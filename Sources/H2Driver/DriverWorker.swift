@@ -390,6 +390,6 @@ final class DriverWorker: TimerHandler {
     }
 
     private func publishProgress() {
-        progress.publish(streamsDone: measuredFinished, bytes: measurements.bytesReceived)
+        progress.publish(streamsDone: measuredFinished, measurements: measurements)
     }
 }

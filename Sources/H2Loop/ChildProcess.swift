@@ -120,12 +120,14 @@ public final class ChildProcess: Sendable {
     public var standardErrorText: String { String(decoding: standardError, as: UTF8.self) }
 
     /// Waits until a complete line (ended by a newline) containing `marker` has arrived on the
-    /// captured standard output and returns it without the newline; nil when the output ends
-    /// without one (the child closed it, or exited) or `deadline` (monotonic ns) passes.
-    public func line(containing marker: String, deadline: UInt64) -> String? {
+    /// captured standard output (standard error with `onStandardError`) and returns it without
+    /// the newline; nil when that output ends without one (the child closed it, or exited) or
+    /// `deadline` (monotonic ns) passes.
+    public func line(containing marker: String, deadline: UInt64, onStandardError: Bool = false) -> String? {
+        let stream = onStandardError ? 1 : 0
         let found: String?? = shared.wait(until: deadline) { s in
-            if let line = Self.firstCompleteLine(in: s.captured[0], containing: marker) { return .some(line) }
-            return s.capturing[0] && !s.finished ? nil : .some(nil)
+            if let line = Self.firstCompleteLine(in: s.captured[stream], containing: marker) { return .some(line) }
+            return s.capturing[stream] && !s.finished ? nil : .some(nil)
         }
         return found ?? nil
     }

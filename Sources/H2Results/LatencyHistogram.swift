@@ -50,6 +50,12 @@ public struct LatencyHistogram: Sendable, Equatable {
         count == 0 ? 0 : histogram.valueAtPercentile(percentile)
     }
 
+    /// Every non-empty bucket in increasing value order: the bucket's highest equivalent value (ns,
+    /// within 0.1 % of every value counted in it) and how many values it holds.
+    public func recordedBuckets() -> [(nanoseconds: UInt64, count: UInt64)] {
+        histogram.recordedValues().map { (nanoseconds: $0.value, count: $0.count) }
+    }
+
     /// Count, exact min and max, p50/p90/p99/p99.9 and mean, converted to microseconds.
     public func summary() -> LatencySummary {
         guard count > 0 else { return .empty }

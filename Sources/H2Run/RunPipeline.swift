@@ -1,6 +1,7 @@
 import Foundation
 import H2Driver
 import H2Loop
+import H2Metrics
 import H2Profile
 import H2Report
 import H2Results
@@ -30,6 +31,13 @@ public struct RunPipeline {
     public var shard: ShardSpec = .unsharded
     /// `--start-at`: when slot 0 of the start schedule begins; `nil`: cells start at once.
     public var startAt: Date?
+    /// `--metrics`: serve live Prometheus metrics on this address while the run goes on.
+    public var metricsAddress: MetricsAddress?
+    /// `--metrics-linger`: how long the endpoint keeps serving the final values after the run.
+    public var metricsLinger = RunPipeline.defaultMetricsLinger
+
+    /// The default of `--metrics-linger`: long enough for a scraper with a 15 s interval to see the final values.
+    public static let defaultMetricsLinger = TimeSpan(nanoseconds: 15_000_000_000)
 
     public init(loaded: LoadedProfile, profilePath: String) {
         self.loaded = loaded
@@ -37,7 +45,8 @@ public struct RunPipeline {
     }
 
     /// Runs the profile and returns the exit status (0, 1 gate failed, 2 nothing could be run, 130 interrupted).
-    /// Throws ``ExitError`` when the run cannot begin (bad target URL 64, unreadable baseline 64, no results folder 2).
+    /// Throws ``ExitError`` when the run cannot begin (bad target URL 64, unreadable baseline 64,
+    /// `--metrics` address not usable 64, no results folder 2).
     public func run() throws(ExitError) -> Int32 {
         let launcher = try launcher()
         if let problem = loaded.shardProblem(shard, totalStreams: totalStreams) {
@@ -51,6 +60,11 @@ public struct RunPipeline {
                             + "e.g. `--start-at \"$(date -u -d '+10 sec' +%FT%TZ)\"`")
         }
         let baselineRun = try baselinePath.map { path throws(ExitError) in try GateStep.loadRun(path).run }
+        // Signals stay blocked in the metrics thread too (it starts before the watcher does), so
+        // Ctrl-C always reaches the watcher instead of killing the process there.
+        if metricsAddress != nil { InterruptWatcher.block() }
+        let metrics = try startMetrics()
+        defer { metrics?.server.stop() }
         if baselineRun == nil, loaded.base.gate.contains(where: \.needsBaseline), !quiet {
             Terminal.note("note: the profile's gate rules that compare with a baseline are skipped (no `--baseline <run>`)")
         }
@@ -69,7 +83,11 @@ public struct RunPipeline {
             }
         }
         let control = RunControl()
-        InterruptWatcher.install { control.interrupt() }
+        let lingerEnd = DispatchSemaphore(value: 0)
+        InterruptWatcher.install {
+            control.interrupt()
+            lingerEnd.signal()
+        }
         let progress = ProgressPrinter(enabled: Terminal.stderrIsTTY && !quiet)
         let runner = Runner(loaded: part, launcher: launcher ?? ManagedTargetLauncher(runDirectory: directory.path), control: control)
         runner.totalStreams = totalStreams.map { shard.share(of: $0) }
@@ -77,7 +95,7 @@ public struct RunPipeline {
         runner.schedule = schedule
         runner.wholeRunProfile = loaded.base
         runner.profileHash = ProfileHash.of(loaded.base, totalStreams: totalStreams)
-        runner.hooks = Self.hooks(directory: directory, progress: progress)
+        runner.hooks = Self.hooks(directory: directory, progress: progress, metrics: metrics?.registry)
         if !quiet {
             let cells = loaded.cells.count
             Terminal.note("h2stress: \(cells) cell\(cells == 1 ? "" : "s") of `\(loaded.base.name)`, \(WallTimeEstimate(cells: loaded.cells, totalStreams: totalStreams)) → \(directory.path)")
@@ -109,11 +127,36 @@ public struct RunPipeline {
             Terminal.note("hint: \(failed) stream\(failed == 1 ? "" : "s") failed and no gate rule checks that, so the exit code is 0; "
                           + "`--fail-on failed` (or `gate: [\"failed == 0\"]` in the profile) makes such a run exit 1")
         }
-        if control.isInterrupted { return ExitStatus.interrupted }
-        if GateStep.runCouldNotBeDone(result) {
-            Terminal.error("no stream could be started (see the connection errors in \(directory.reportFilePath))")
+        let status: Int32
+        if control.isInterrupted {
+            status = ExitStatus.interrupted
+        } else {
+            if GateStep.runCouldNotBeDone(result) {
+                Terminal.error("no stream could be started (see the connection errors in \(directory.reportFilePath))")
+            }
+            status = GateStep.exitStatus(result, gate)
         }
-        return GateStep.exitStatus(result, gate)
+        if let metrics, metricsLinger.nanoseconds > 0, !control.isInterrupted {
+            if !quiet { Terminal.note("metrics: serving the final values for \(metricsLinger) more (Ctrl-C ends this)") }
+            _ = lingerEnd.wait(timeout: .now() + .nanoseconds(Int(min(metricsLinger.nanoseconds, UInt64(Int.max)))))
+            metrics.server.stop()
+        }
+        return status
+    }
+
+    /// Starts the `--metrics` endpoint (nil without the flag) and says where it listens on stderr,
+    /// quiet or not (`metrics: listening on http://127.0.0.1:PORT/metrics`): with port 0 that line
+    /// is the only way to learn the port.
+    func startMetrics() throws(ExitError) -> (registry: RunMetrics, server: MetricsServer)? {
+        guard let metricsAddress else { return nil }
+        let registry = RunMetrics(profile: loaded.base.name, shard: shard.label)
+        do {
+            let server = try MetricsServer.start(metricsAddress) { registry.exposition() }
+            Terminal.note("metrics: listening on \(server.url)")
+            return (registry, server)
+        } catch {
+            throw ExitError(ExitStatus.usage, error.description)
+        }
     }
 
     /// The launcher the profile's target asks for; nil for a managed (`command`) target, which
@@ -136,10 +179,15 @@ public struct RunPipeline {
     }
 
     /// Progress on stderr, `run.json`/`report.md` after every cell, frame traces into `frames/`.
-    static func hooks(directory: RunDirectory, progress: ProgressPrinter) -> Runner.Hooks {
+    /// With `metrics`, each cell's series start with the cell (reading the workers' counters at
+    /// every scrape) and take the cell's final figures once `run.json` holds the cell.
+    static func hooks(directory: RunDirectory, progress: ProgressPrinter, metrics: RunMetrics? = nil) -> Runner.Hooks {
         var hooks = Runner.Hooks()
         hooks.cellStarted = { cell, number, count, counters in
             progress.cellStarted(cell: cell, number: number, count: count, counters: counters)
+            if let metrics {
+                metrics.cellStarted(labels: metrics.labels(variant: cell.variant, cell: cell.id)) { LiveCellCounters(progress: counters) }
+            }
         }
         hooks.cellFinished = { run in
             do {
@@ -147,6 +195,8 @@ public struct RunPipeline {
             } catch {
                 Terminal.error("could not write results: \(error)")
             }
+            // After run.json: once a scrape shows a cell finished, run.json holds it too.
+            metrics?.cellsFinished(run.cells)
         }
         let frames = ConditionLock(FrameTraceWriter(directory: directory))
         hooks.framesCaptured = { cellID, dumps, leftOut in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import H2Metrics
 import H2Profile
 import H2Run
 
@@ -51,7 +52,20 @@ struct RunCommand: ParsableCommand {
     /// The environment variable `--shards N` reads the shard index from.
     static let shardIndexVariable = "JOB_COMPLETION_INDEX"
 
+    @Option(name: .long, help: ArgumentHelp("Serve live Prometheus metrics at http://<host:port>/metrics while the run goes on, e.g. 127.0.0.1:9464, 0.0.0.0:9464 (port 0: any free port; the address is printed on stderr). See docs/metrics.md.", valueName: "host:port"))
+    var metrics: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --metrics: keep serving the final values this long after the run, so a last scrape sees them (0s: exit at once).", valueName: "time"))
+    var metricsLinger: TimeSpan = RunPipeline.defaultMetricsLinger
+
     func validate() throws {
+        if let metrics {
+            do {
+                _ = try MetricsAddress(parsing: metrics)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
         _ = try shardSpec()
         if let startAt, StartSchedule.parseTime(startAt) == nil {
             throw ValidationError("`--start-at \(startAt)` is not an RFC 3339 time; write e.g. `2026-12-04T16:00:00Z` (UTC) or `2026-12-04T17:00:00+01:00`")
@@ -100,6 +114,14 @@ struct RunCommand: ParsableCommand {
         pipeline.quiet = quiet
         pipeline.shard = try shardSpec()
         pipeline.startAt = startAt.flatMap(StartSchedule.parseTime)
+        if let metrics {
+            do throws(MetricsError) {
+                pipeline.metricsAddress = try MetricsAddress(parsing: metrics)
+            } catch {
+                throw ExitError(ExitStatus.usage, error.description)
+            }
+        }
+        pipeline.metricsLinger = metricsLinger
         let status = try pipeline.run()
         if status != ExitStatus.success { throw ExitCode(status) }
     }

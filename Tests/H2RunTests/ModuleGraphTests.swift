@@ -13,7 +13,7 @@ struct ModuleGraphTests {
         ["H2Loop", "H2Wire"],
         ["H2Profile"],
         ["H2Results"],
-        ["H2Driver", "H2Target", "H2Report"],
+        ["H2Driver", "H2Target", "H2Report", "H2Metrics"],
         ["H2Run"],
         ["H2Bench"],
         ["h2stress"],

@@ -75,11 +75,11 @@ public final class Subprocess: Sendable {
         child.send(signal)
     }
 
-    /// The first complete stdout line containing `needle`; nil if none came within `timeout`
-    /// seconds or the child's output ended first.
-    public func line(containing needle: String, timeout: Double) async -> String? {
+    /// The first complete stdout line (stderr line with `onStandardError`) containing `needle`;
+    /// nil if none came within `timeout` seconds or the child's output ended first.
+    public func line(containing needle: String, timeout: Double, onStandardError: Bool = false) async -> String? {
         let child = self.child, deadline = Self.deadline(after: timeout)
-        return await Self.offCooperativePool { child.line(containing: needle, deadline: deadline) }
+        return await Self.offCooperativePool { child.line(containing: needle, deadline: deadline, onStandardError: onStandardError) }
     }
 
     /// The exit status (or the signal that ended it); nil if it still ran after `timeout` seconds.
