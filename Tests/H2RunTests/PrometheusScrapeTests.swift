@@ -215,6 +215,38 @@ struct PrometheusScrapeTests {
         #expect(p99 > 0 && p99 < 10, "ttfb p99 from the histogram: \(p99) s")
     }
 
+    @Test("a shard labels its series shard=\"i/N\", and its final counts are its own run.json's")
+    func shardLabel() async throws {
+        let exe = try #require(H2StressExecutable.path)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("h2s-prom-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let profile = Self.profileYAML.replacingOccurrences(of: "duration: 3s", with: "duration: 1s")
+            .replacingOccurrences(of: "threads: [1, 2]", with: "threads: [1]").replacingOccurrences(of: "connections: 2", with: "connections: 3")
+        try profile.write(toFile: work + "/metrics-e2e.yaml", atomically: true, encoding: .utf8)
+        let run = try Subprocess(exe, ["run", work + "/metrics-e2e.yaml", "--results-dir", work + "/results", "--shard", "1/3",
+                                       "--metrics", "127.0.0.1:0", "--metrics-linger", "30s"], lifetime: 60)
+        let line = try #require(await run.line(containing: "metrics: listening on", timeout: 20, onStandardError: true), "\(run.stderr)")
+        let endpoint = try #require(line.split(separator: " ").last.map(String.init))
+        var exposition = ""
+        let finished = await Self.waitUntil(20) {
+            guard let answer = await Self.get(endpoint), answer.status == 200 else { return false }
+            exposition = String(decoding: answer.body, as: UTF8.self)
+            return Self.samples(exposition).contains { $0.key.hasPrefix("h2stress_cell_finished{") && $0.value == 1 }
+        }
+        #expect(finished, "the cell never finished: \(exposition.prefix(2000))")
+        let series = Self.samples(exposition).filter { $0.key.hasPrefix("h2stress_") }
+        #expect(!series.isEmpty)
+        #expect(series.keys.allSatisfy { $0.contains("shard=\"1/3\"") }, "\(series.keys.filter { !$0.contains("shard=\"1/3\"") }.prefix(3))")
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: work + "/results").first { $0.contains("shard-1-of-3") })
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work + "/results/\(folder)/run.json"))) as? [String: Any])
+        let cell = try #require((json["cells"] as? [[String: Any]])?.first)
+        let complete = try #require((cell["streams"] as? [String: Int])?["complete"])
+        let scraped = try #require(series.first { $0.key.hasPrefix("h2stress_streams_total{") && $0.key.contains("outcome=\"complete\"") }?.value)
+        #expect(scraped == Double(complete), "shard 1/3's complete streams")
+        #expect(try #require(cell["streamsStarted"] as? Int) > 0)
+    }
+
     @Test("a --metrics address that cannot be used exits 64 naming the flag, before any load", arguments: ["taken", "9464", "127.0.0.1:99999"])
     func unusableAddress(kind: String) async throws {
         let exe = try #require(H2StressExecutable.path)
