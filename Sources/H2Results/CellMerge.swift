@@ -37,9 +37,16 @@ public enum CellMerge {
     /// The largest difference between the shards' measured-window starts a merge accepts, seconds.
     public static let maxStartSpreadSeconds = Double(SeriesRecorder.maxSeconds)
 
+    /// The largest count a shard's figure may hold (2^48, far above any real run: 280 TB, or a
+    /// stream every nanosecond for three days). With at most ``ShardSpec/maxCount`` shards the
+    /// sums stay below 2^62, so no addition in a merge can overflow.
+    public static let maxFigure = 1 << 48
+
     /// The cell of the whole run made from `parts` (at least one, all of the same cell).
     public static func merge(_ parts: [Part]) throws(Failure) -> CellResult {
         guard var merged = parts.first?.cell else { throw Failure(description: "no shard holds the cell") }
+        guard parts.count <= ShardSpec.maxCount else { throw Failure(description: "more than \(ShardSpec.maxCount) shards hold the cell") }
+        for part in parts { try checkFigures(part) }
         let cells = parts.map(\.cell)
         let starts = parts.compactMap(\.measuredFrom)
         let origin = starts.count == parts.count ? starts.min() : nil
@@ -214,4 +221,43 @@ public enum CellMerge {
         }
         return rows
     }
+
+    /// Refuses a shard whose counted figures are negative or above ``maxFigure``: a damaged or
+    /// hand-edited `run.json`, which would otherwise overflow a sum (and stop the process).
+    static func checkFigures(_ part: Part) throws(Failure) {
+        let cell = part.cell
+        func outcomes(_ counts: OutcomeCounts, _ prefix: String) -> [(String, Int)] {
+            [("complete", counts.complete), ("truncated", counts.truncated), ("reset", counts.reset), ("goaway", counts.goaway),
+             ("connectionLost", counts.connectionLost), ("deadline", counts.deadline), ("statusError", counts.statusError),
+             ("integrity", counts.integrity), ("unfinished", counts.unfinished)].map { (prefix + $0.0, $0.1) }
+        }
+        var figures = outcomes(cell.streams, "streams.")
+        figures += [("bytesReceived", cell.bytesReceived), ("messagesReceived", cell.messagesReceived),
+                    ("streamsStarted", cell.streamsStarted), ("connectionsOpened", cell.connectionsOpened),
+                    ("wake.readsWithTimestamp", cell.wake.readsWithTimestamp), ("wake.readsWithoutTimestamp", cell.wake.readsWithoutTimestamp),
+                    ("consumers.slowStreams", cell.consumers.slowStreams), ("failuresDropped", cell.failuresDropped),
+                    ("completeSizeUnverified", cell.completeSizeUnverified ?? 0),
+                    ("deadlines.client", cell.deadlines?.client ?? 0), ("deadlines.server", cell.deadlines?.server ?? 0),
+                    ("flowControl.windowUpdateFramesSent", cell.flowControl.windowUpdateFramesSent),
+                    ("flowControl.windowUpdateBytesSent", cell.flowControl.windowUpdateBytesSent),
+                    ("flowControl.server.streamStalls", cell.flowControl.server?.streamStalls ?? 0),
+                    ("flowControl.server.connectionStalls", cell.flowControl.server?.connectionStalls ?? 0),
+                    ("openLoop.intendedStarts", cell.openLoop?.intendedStarts ?? 0), ("openLoop.lateStarts", cell.openLoop?.lateStarts ?? 0),
+                    ("openLoop.serviceTime.count", Int(clamping: cell.openLoop?.serviceTime?.count ?? 0))]
+        for row in cell.faults ?? [] { figures += outcomes(row.streams, "faults[\(row.fault)].streams.") }
+        for sample in cell.series {
+            figures += [("series[\(sample.second)].bytes", sample.bytes), ("series[\(sample.second)].messages", sample.messages),
+                        ("series[\(sample.second)].streamsCompleted", sample.streamsCompleted)]
+            figures += sample.outcomes.map { ("series[\(sample.second)].outcomes.\($0.key)", $0.value) }
+        }
+        for (key, text) in cell.histograms {
+            // Unreadable histograms are refused where they are decoded; here only their size.
+            if let histogram = LatencyHistogram(encoded: text) { figures.append(("histograms.\(key) count", Int(clamping: histogram.count))) }
+        }
+        if let (name, value) = figures.first(where: { !(0...maxFigure).contains($0.1) }) {
+            throw Failure(description: "shard \(part.label), cell `\(cell.id)`: `\(name)` is \(value), outside 0…2^48; "
+                          + "its run.json is damaged (written by hand, cut or corrupted), so the merge would not be exact")
+        }
+    }
 }
+

@@ -74,4 +74,33 @@ struct CellMergeTests {
         cell.histograms[LatencyMetric.ttfb.rawValue] = "hdr0:xx"
         #expect(throws: CellMerge.Failure.self) { try CellMerge.merge([CellMerge.Part(label: "2/3", cell: cell, measuredFrom: nil)]) }
     }
+
+    @Test("a damaged shard (a figure negative or above 2^48) is refused by name instead of overflowing a sum")
+    func damagedFiguresAreRefused() throws {
+        let good = Self.cell(samples: [5, 6], bytes: 1000, perSecond: [1, 1], duration: 2)
+        _ = try CellMerge.merge([CellMerge.Part(label: "0/2", cell: good, measuredFrom: nil), CellMerge.Part(label: "1/2", cell: good, measuredFrom: nil)])
+        var edge = good
+        edge.bytesReceived = CellMerge.maxFigure
+        _ = try CellMerge.merge([CellMerge.Part(label: "0/1", cell: edge, measuredFrom: nil)])
+
+        var damaged: [(String, CellResult)] = []
+        var huge = good
+        huge.bytesReceived = Int.max
+        damaged.append(("bytesReceived", huge))
+        var negative = good
+        negative.streams.complete = -1
+        damaged.append(("streams.complete", negative))
+        var series = good
+        series.series[0].outcomes["complete"] = Int.max
+        damaged.append(("series[0].outcomes.complete", series))
+        for (figure, cell) in damaged {
+            #expect {
+                try CellMerge.merge([CellMerge.Part(label: "0/2", cell: good, measuredFrom: nil), CellMerge.Part(label: "1/2", cell: cell, measuredFrom: nil)])
+            } throws: {
+                let text = ($0 as? CellMerge.Failure)?.description ?? ""
+                return text.contains("shard 1/2") && text.contains("`\(figure)`") && text.contains("damaged")
+            }
+        }
+    }
 }
+
