@@ -13,11 +13,12 @@ import H2Bench
 ///
 /// The target is `h2stress serve` run as a child process (a fresh one per client and scenario),
 /// so neither client's process carries the server's CPU or memory, and both face the identical
-/// server binary and settings. Both clients use the same windows and max frame size.
+/// server binary and settings; or, with `--target`, a server this project did not write.
+/// Both clients use the same windows and max frame size.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmark the driver against h2load on the same embedded target (MB/s, req/s, CPU-s per GB, 10k-stream RSS).",
+        abstract: "Benchmark the driver against h2load on the same target, embedded or --target (MB/s, req/s, CPU per GB and per stream, 10k-stream RSS).",
         discussion: """
         Scenarios: `64k` and `1m` (GET /bytes/65536 and /bytes/1048576, or any size such as 256KiB) run \
         h2stress then h2load with the same connections × streams, windows and frame size, each against a \

@@ -14,9 +14,9 @@ struct MergeCommand: ParsableCommand {
         Give every shard's folder (or run.json), or one folder that holds them (e.g. the shared results volume):
           h2stress merge results/quick-shard-*-of-3-*
           h2stress merge /results --output /results/merged
-        Counts, bytes, messages and CPU add; latency histograms merge exactly; per-second series align
-        by wall-clock second. Refuses (exit 64) shards of different profiles, a shard given twice, or a
-        missing shard.
+        Counts, bytes, messages and CPU add; latency histograms merge exactly; per-second series align \
+        by wall-clock second. Refuses (exit 64) shards of different profiles, a shard given twice, a \
+        missing shard, or a damaged shard run.json (docs/scale-out.md).
         """)
 
     @Argument(help: ArgumentHelp("The shard runs (folders or run.json), or one folder holding the shard folders.", valueName: "run"))
