@@ -29,29 +29,30 @@ extension ClientConnection: ClientSessionDelegate {
     }
 
     func responseData(stream: Int32, bytes: UnsafeRawBufferPointer, endStream: Bool) {
-        let measuring = worker.isMeasuring
-        if measuring { worker.dataReceived(bytes: bytes.count) }
-        // Connection credit on receipt, whatever happens to the stream (grpc-go's transport).
-        if consumesConnectionOnReceipt { session?.consumeConnection(bytes: bytes.count) }
-        guard let slot = slotByID[stream] else { return }
-        withStream(inSlot: slot) { s in
-            if tracesFrames {
-                tailStream = Unmanaged.passUnretained(s)
-                tailStreamID = stream
+        withWorker { worker in
+            let measuring = worker.isMeasuring
+            if measuring { worker.dataReceived(bytes: bytes.count) }
+            // Connection credit on receipt, whatever happens to the stream (grpc-go's transport).
+            if consumesConnectionOnReceipt { session?.consumeConnection(bytes: bytes.count) }
+            guard let slot = slotByID[stream] else { return }
+            streams.withStream(inSlot: slot) { s in
+                if tracesFrames {
+                    tailStream = Unmanaged.passUnretained(s)
+                    tailStreamID = stream
+                }
+                dataChunk(bytes, on: s, worker: worker, measuring: measuring)
             }
-            dataChunk(bytes, on: s, measuring: measuring)
         }
     }
 
     /// One DATA chunk of stream `s`: its consumer, the verifier and the message figures.
     @inline(__always)
-    private func dataChunk(_ bytes: UnsafeRawBufferPointer, on s: ActiveStream, measuring: Bool) {
+    private func dataChunk(_ bytes: UnsafeRawBufferPointer, on s: ActiveStream, worker m: DriverWorker, measuring: Bool) {
         s.consumer?.received(bytes: bytes.count)
         var messages = 0
         var now: UInt64 = 0
         var realNow: UInt64 = 0
         let rx = currentRxTimestamp
-        let m = worker
         s.verifier.data(bytes) { length, sendTime in
             if messages == 0 {
                 now = MonotonicClock.now()
@@ -74,12 +75,12 @@ extension ClientConnection: ClientSessionDelegate {
             s.consumer?.completed(wireBytes: bytes.count)
             if measuring && rx != 0 {
                 let real = MonotonicClock.realtimeNanoseconds()
-                if real > rx { worker.measurements.wakeDispatch.record(nanoseconds: real &- rx) }
+                if real > rx { m.measurements.wakeDispatch.record(nanoseconds: real &- rx) }
             }
         }
         if messages > 0 {
             s.lastMessageTime = now
-            if measuring { worker.messagesReceived(messages) }
+            if measuring { m.messagesReceived(messages) }
         }
         if s.consumer != nil { runConsumer(s, now: messages > 0 ? now : MonotonicClock.now()) }
         trackStreamWindow(s, now: messages > 0 ? now : 0)
@@ -130,7 +131,7 @@ extension ClientConnection: ClientSessionDelegate {
             if event.streamID != 0 && event.streamID == tailStreamID, let s = tailStream {
                 s._withUnsafeGuaranteedRef { $0.frameTail.record(entry) }
             } else if let slot = slotByID[event.streamID], streams[slot] != nil {
-                withStream(inSlot: slot) { $0.frameTail.record(entry) }
+                streams.withStream(inSlot: slot) { $0.frameTail.record(entry) }
             }
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {

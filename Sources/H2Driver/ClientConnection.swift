@@ -26,6 +26,9 @@ final class ClientConnection {
     /// `unowned(unsafe)`: the worker owns its connections and outlives them (it drops them
     /// before it returns), and the checked form cost ~3% of user CPU per callback.
     unowned(unsafe) let worker: DriverWorker
+    /// The same worker as an `Unmanaged` value, for ``withWorker(_:)``: each use of the
+    /// `unowned(unsafe)` reference above still retains and releases it.
+    let workerRef: Unmanaged<DriverWorker>
     /// Connection number within the cell (for failure records).
     let index: Int
     /// Seed of checksum sampling on this connection (``StreamVerifier/init(plan:streamID:checksumSeed:)``):
@@ -45,7 +48,7 @@ final class ClientConnection {
     var registration: Registration?
     var session: ClientSession?
     var output = OutputBuffer(capacity: 64 * 1024)
-    var streams: [ActiveStream?] = []
+    var streams = StreamTable()
     var freeSlots: [Int] = []
     /// Finished streams' objects, reused by the next streams (``ActiveStream/reuse(id:plan:checksumSeed:startTime:submitTime:measured:)``).
     var spareStreams: [ActiveStream] = []
@@ -95,6 +98,7 @@ final class ClientConnection {
 
     init(worker: DriverWorker, index: Int) {
         self.worker = worker
+        workerRef = Unmanaged.passUnretained(worker)
         self.index = index
         self.checksumSeed = MessageStamp.splitMix(worker.config.seed ^ UInt64(truncatingIfNeeded: index) << 32)
         self.tracesFrames = worker.config.frameTrace
