@@ -18,12 +18,13 @@ extension ClientConnection: ClientSessionDelegate {
 
     func responseHeadersComplete(stream: Int32, isTrailer: Bool, endStream: Bool) {
         guard let slot = slotByID[stream] else { return }
-        streams[slot]!.verifier.headersComplete(isTrailer: isTrailer, endStream: endStream)
-        if streams[slot]!.headersTime == 0 {
+        streams.withStream(inSlot: slot) { s in
+            s.verifier.headersComplete(isTrailer: isTrailer, endStream: endStream)
+            guard s.headersTime == 0 else { return }
             let now = MonotonicClock.now()
-            streams[slot]!.headersTime = now
-            if streams[slot]!.measured {
-                worker.measurements.ttfb.record(nanoseconds: now &- streams[slot]!.startTime)
+            s.headersTime = now
+            if s.measured {
+                withWorker { $0.measurements.ttfb.record(nanoseconds: now &- s.startTime) }
             }
         }
     }

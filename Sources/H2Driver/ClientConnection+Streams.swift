@@ -18,57 +18,61 @@ extension ClientConnection {
     /// Opens streams up to the limit while the worker allows (closed loop), or as many as the
     /// worker's open-loop schedule has due.
     func fillStreams() {
-        guard state == .open else { return }
-        let now = MonotonicClock.now()
-        while hasCapacity, let intended = worker.nextStreamStart(now: now) {
-            startStream(now: now, intendedStart: intended)
+        withWorker { worker in
+            guard state == .open else { return }
+            let now = MonotonicClock.now()
+            while hasCapacity, let intended = worker.nextStreamStart(now: now) {
+                startStream(now: now, intendedStart: intended)
+            }
         }
     }
 
     private func startStream(now: UInt64, intendedStart: UInt64) {
-        guard let session else { return }
-        let (plan, request) = worker.nextPlan()
-        let id: Int32
-        do {
-            id = try session.submitRequest(request, grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
-        } catch {
-            worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
-            return
-        }
-        if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
-        let measured = intendedStart >= worker.config.measureStart
-        let stream: ActiveStream
-        if let spare = spareStreams.popLast() {
-            spare.reuse(id: id, plan: plan, checksumSeed: checksumSeed, startTime: intendedStart, submitTime: now, measured: measured)
-            stream = spare
-        } else {
-            stream = ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
-                                  startTime: intendedStart, submitTime: now, measured: measured)
-        }
-        let assigned = worker.drawConsumer()
-        stream.slow = assigned != nil
-        if assigned != nil || worker.config.windowUpdate == .onConsume {
-            var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
-            consumer.start(now: now, rng: &worker.consumerRNG)
-            if consumer.busyUntil > now {
-                worker.loop.schedule(at: consumer.busyUntil, handler: self, token: timerToken(Self.consumerKind, stream: id))
+        withWorker { worker in
+            guard let session else { return }
+            let (plan, request) = worker.nextPlan()
+            let id: Int32
+            do {
+                id = try session.submitRequest(request, grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
+            } catch {
+                worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
+                return
             }
-            stream.consumer = consumer
+            if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
+            let measured = intendedStart >= worker.config.measureStart
+            let stream: ActiveStream
+            if let spare = spareStreams.popLast() {
+                spare.reuse(id: id, plan: plan, checksumSeed: checksumSeed, startTime: intendedStart, submitTime: now, measured: measured)
+                stream = spare
+            } else {
+                stream = ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
+                                      startTime: intendedStart, submitTime: now, measured: measured)
+            }
+            let assigned = worker.drawConsumer()
+            stream.slow = assigned != nil
+            if assigned != nil || worker.config.windowUpdate == .onConsume {
+                var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
+                consumer.start(now: now, rng: &worker.consumerRNG)
+                if consumer.busyUntil > now {
+                    worker.loop.schedule(at: consumer.busyUntil, handler: self, token: timerToken(Self.consumerKind, stream: id))
+                }
+                stream.consumer = consumer
+            }
+            let slot: Int
+            if let free = freeSlots.popLast() {
+                slot = free
+                streams[slot] = stream
+            } else {
+                slot = streams.count
+                streams.append(stream)
+            }
+            slotByID[id] = slot
+            openStreams += 1
+            if let deadline = worker.config.deadline {
+                worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: timerToken(Self.deadlineKind, stream: id))
+            }
+            worker.streamStarted(measured: measured, slow: stream.slow)
         }
-        let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = free
-            streams[slot] = stream
-        } else {
-            slot = streams.count
-            streams.append(stream)
-        }
-        slotByID[id] = slot
-        openStreams += 1
-        if let deadline = worker.config.deadline {
-            worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: timerToken(Self.deadlineKind, stream: id))
-        }
-        worker.streamStarted(measured: measured, slow: stream.slow)
     }
 
     /// The `grpc-timeout` to send: what is left of the deadline at submission (open loop
@@ -81,32 +85,36 @@ extension ClientConnection {
     }
 
     func finish(_ id: Int32, closure: StreamClosure) {
-        guard let slot = slotByID.removeValue(forKey: id), let stream = streams[slot] else { return }
-        if tailStreamID == id { forgetTailStream() }
-        streams[slot] = nil
-        freeSlots.append(slot)
-        openStreams -= 1
-        let now = MonotonicClock.now()
-        streamOver(stream, now: now)
-        report(stream, verdict: stream.verdict(closure), now: now)
-        // Reported (a frame-trace dump copies what it needs): the object serves the next stream.
-        if spareStreams.count < worker.config.streamsPerConnection { spareStreams.append(stream) }
+        withWorker { worker in
+            guard let slot = slotByID.removeValue(forKey: id), let stream = streams[slot] else { return }
+            if tailStreamID == id { forgetTailStream() }
+            streams[slot] = nil
+            freeSlots.append(slot)
+            openStreams -= 1
+            let now = MonotonicClock.now()
+            streamOver(stream, now: now)
+            report(stream, verdict: stream.verdict(closure), now: now)
+            // Reported (a frame-trace dump copies what it needs): the object serves the next stream.
+            if spareStreams.count < worker.config.streamsPerConnection { spareStreams.append(stream) }
+        }
     }
 
     /// Hands a finished stream to the worker, with a frame trace when it did not complete: the
     /// connection's frames around the end merged with the stream's own last frames.
     func report(_ stream: ActiveStream, verdict: StreamVerdict, now: UInt64) {
-        if verdict.outcome != .complete && stream.measured {
-            if worker.measurements.frameTraces.count < FrameTraceDump.capPerCell {
-                worker.measurements.frameTraces.append(FrameTraceDump(
-                    cellID: worker.config.cellID, connection: index, streamID: stream.id, outcome: verdict.outcome.rawValue,
-                    detail: verdict.detail, connectionStartNanos: connectionStart, streamStartNanos: stream.startTime,
-                    streamEndNanos: now, entries: trace.snapshot(around: now, stream: stream.id, tail: stream.frameTail)))
-            } else {
-                worker.measurements.frameTracesLeftOut += 1
+        withWorker { worker in
+            if verdict.outcome != .complete && stream.measured {
+                if worker.measurements.frameTraces.count < FrameTraceDump.capPerCell {
+                    worker.measurements.frameTraces.append(FrameTraceDump(
+                        cellID: worker.config.cellID, connection: index, streamID: stream.id, outcome: verdict.outcome.rawValue,
+                        detail: verdict.detail, connectionStartNanos: connectionStart, streamStartNanos: stream.startTime,
+                        streamEndNanos: now, entries: trace.snapshot(around: now, stream: stream.id, tail: stream.frameTail)))
+                } else {
+                    worker.measurements.frameTracesLeftOut += 1
+                }
             }
+            worker.streamFinished(stream, verdict: verdict, connection: index, now: now, connectionFault: connectionFault)
         }
-        worker.streamFinished(stream, verdict: verdict, connection: index, now: now, connectionFault: connectionFault)
     }
 
     /// Drops the cached stream of ``tailStream`` (it is about to leave the table).
