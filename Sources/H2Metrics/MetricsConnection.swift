@@ -45,31 +45,15 @@ final class MetricsConnection: EventHandler {
     }
 
     private func read(_ loop: EventLoop) {
-        let buffer = server.readBuffer
-        while phase == .reading {
-            let result: IOResult
-            do {
-                result = try socket.read(into: buffer)
-            } catch {
-                close()
-                return
-            }
-            switch result {
-            case .wouldBlock:
-                return
-            case .endOfFile:
-                close()
-                return
-            case .bytes(let n):
-                let room = MetricsRequest.maxHeadBytes - received.count
-                received.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<min(n, room)]))
-                let request = MetricsRequest.parse(received)
-                guard request != .incomplete else { continue }
-                received = []
-                output = server.response(for: request)
-                phase = .writing
-                write(loop)
-            }
+        while phase == .reading, let n = readSome() {
+            let room = MetricsRequest.maxHeadBytes - received.count
+            received.append(contentsOf: UnsafeRawBufferPointer(rebasing: server.readBuffer[..<min(n, room)]))
+            let request = MetricsRequest.parse(received)
+            guard request != .incomplete else { continue }
+            received = []
+            output = server.response(for: request)
+            phase = .writing
+            write(loop)
         }
     }
 
@@ -103,22 +87,27 @@ final class MetricsConnection: EventHandler {
 
     /// After the response: read and drop until the client's EOF, then close.
     private func drain() {
-        let buffer = server.readBuffer
-        while true {
-            let result: IOResult
-            do {
-                result = try socket.read(into: buffer)
-            } catch {
-                close()
-                return
-            }
-            switch result {
-            case .wouldBlock: return
-            case .endOfFile:
-                close()
-                return
-            case .bytes: continue
-            }
+        while readSome() != nil {}
+    }
+
+    /// One read into the server's buffer: the byte count, or nil when there is nothing more
+    /// for now (would block) or the connection is over (EOF or an error: it is closed here).
+    private func readSome() -> Int? {
+        let result: IOResult
+        do {
+            result = try socket.read(into: server.readBuffer)
+        } catch {
+            close()
+            return nil
+        }
+        switch result {
+        case .wouldBlock:
+            return nil
+        case .endOfFile:
+            close()
+            return nil
+        case .bytes(let n):
+            return n
         }
     }
 
