@@ -77,6 +77,8 @@ public enum CellMerge {
                 guard let histogram = LatencyHistogram(encoded: text) else {
                     throw Failure(description: "shard \(part.label), cell `\(part.cell.id)`: histogram `\(key)` is not a readable `hdr1:` histogram")
                 }
+                // Its count is a figure like the others (checkFigures): bounded, merged counts cannot overflow.
+                guard histogram.count <= UInt64(maxFigure) else { throw damaged(part, "histograms.\(key) count", Int(clamping: histogram.count)) }
                 histograms[key, default: LatencyHistogram()].merge(histogram)
             }
         }
@@ -250,14 +252,15 @@ public enum CellMerge {
                         ("series[\(sample.second)].streamsCompleted", sample.streamsCompleted)]
             figures += sample.outcomes.map { ("series[\(sample.second)].outcomes.\($0.key)", $0.value) }
         }
-        for (key, text) in cell.histograms {
-            // Unreadable histograms are refused where they are decoded; here only their size.
-            if let histogram = LatencyHistogram(encoded: text) { figures.append(("histograms.\(key) count", Int(clamping: histogram.count))) }
-        }
         if let (name, value) = figures.first(where: { !(0...maxFigure).contains($0.1) }) {
-            throw Failure(description: "shard \(part.label), cell `\(cell.id)`: `\(name)` is \(value), outside 0…2^48; "
-                          + "its run.json is damaged (written by hand, cut or corrupted), so the merge would not be exact")
+            throw damaged(part, name, value)
         }
+    }
+
+    /// The refusal of a shard whose figure `name` is out of range (see ``checkFigures(_:)``).
+    static func damaged(_ part: Part, _ name: String, _ value: Int) -> Failure {
+        Failure(description: "shard \(part.label), cell `\(part.cell.id)`: `\(name)` is \(value), outside 0…2^48; "
+                + "its run.json is damaged (written by hand, cut or corrupted), so the merge would not be exact")
     }
 }
 
