@@ -295,6 +295,54 @@ struct StreamVerifierTests {
         #expect(h.verdict(Self.cleanClose).detail == ":status 404 after 9/65536 bytes")
     }
 
+    // MARK: reuse
+
+    /// How the first stream of a reused verifier ends before ``StreamVerifier/restart(plan:streamID:checksumSeed:)``.
+    enum FirstStream: CaseIterable {
+        case complete, integrityProblem, cutInsideAMessage, statusError, httpTruncated
+    }
+
+    @Test("a restarted verifier judges its next stream exactly as a fresh one", arguments: FirstStream.allCases)
+    func aRestartedVerifierIsAFreshOne(first: FirstStream) {
+        var v: StreamVerifier
+        switch first {
+        case .complete:
+            (v, _) = Self.verdictFor(Self.evenStream, bytes: SyntheticResponse.messages(for: Self.evenStream, streamID: Self.streamID))
+        case .integrityProblem:
+            (v, _) = Self.verdictFor(Self.evenStream, bytes: SyntheticResponse.messages(for: Self.evenStream, streamID: Self.streamID, indices: [0, 2]))
+            #expect(v.integrityProblem != nil)
+        case .cutInsideAMessage:
+            v = Self.started(Self.serverStream)
+            v.receive(Array(SyntheticResponse.messages(for: Self.serverStream, streamID: Self.streamID).prefix(3)))
+            #expect(v.messageCutShort)
+        case .statusError:
+            (v, _) = Self.verdictFor(Self.unary, bytes: [], status: 13)
+        case .httpTruncated:
+            v = Self.started(Self.httpGet)
+            v.receive(Array(repeating: 0x61, count: 100))
+            v.endStream()
+        }
+        // The second stream: a different plan and id on the same object, judged on every path.
+        let id: Int32 = 9
+        v.restart(plan: Self.serverStream, streamID: id, checksumSeed: 0)
+        var fresh = StreamVerifier(plan: Self.serverStream, streamID: id)
+        v.receiveGRPCHeaders()
+        fresh.receiveGRPCHeaders()
+        let bytes = SyntheticResponse.messages(for: Self.serverStream, streamID: id)
+        let completed = v.receive(bytes, chunkSizes: [777])
+        #expect(completed == 10 && fresh.receive(bytes, chunkSizes: [777]) == 10)
+        #expect(v.verdict(Self.cleanClose) == fresh.verdict(Self.cleanClose))  // no trailers yet: truncated on both
+        v.receiveGRPCTrailers()
+        fresh.receiveGRPCTrailers()
+        #expect(v.verdict(Self.cleanClose) == StreamVerdict(outcome: .complete, detail: "", errorCode: nil))
+        #expect(v.messagesReceived == fresh.messagesReceived)
+        #expect(v.bytesReceived == fresh.bytesReceived)
+        #expect(v.messagesSummed == fresh.messagesSummed && v.bytesSummed == fresh.bytesSummed)
+        #expect(v.httpStatus == fresh.httpStatus && v.grpcStatus == fresh.grpcStatus && v.contentLength == fresh.contentLength)
+        #expect(v.sawTrailers == fresh.sawTrailers && v.sawEndStream == fresh.sawEndStream)
+        #expect(v.plan === Self.serverStream && v.streamID == id)
+    }
+
     // MARK: integrity
 
     /// Feeds `bytes` after the headers, then OK trailers, and returns the verdict on a clean close.
