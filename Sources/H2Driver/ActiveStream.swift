@@ -38,6 +38,9 @@ final class ActiveStream {
     var zeroWindowSince: UInt64 = 0
     /// Total time this stream's receive window sat at zero, ns.
     var zeroWindowTotal: UInt64 = 0
+    /// Received bytes below which this stream's receive window cannot be zero (its
+    /// connection's ``ClientConnection/streamWindowFloor`` when it started).
+    var windowFloor = 0
     /// Monotonic ns at which the consumer has taken (or would take) the last message that
     /// arrived; set when the stream ends (``StreamConsumer/drainEnd(now:rng:)``), 0 before.
     var consumedEnd: UInt64 = 0

@@ -84,7 +84,8 @@ extension ClientConnection: ClientSessionDelegate {
             if measuring { m.messagesReceived(messages) }
         }
         if s.consumer != nil { runConsumer(s, now: messages > 0 ? now : MonotonicClock.now()) }
-        trackStreamWindow(s, now: messages > 0 ? now : 0)
+        // Below its floor the stream's window is certainly open: no nghttp2 lookup per chunk.
+        if s.verifier.bytesReceived >= s.windowFloor { trackStreamWindow(s, now: messages > 0 ? now : 0) }
     }
 
     func streamEnded(stream: Int32) {
@@ -135,8 +136,12 @@ extension ClientConnection: ClientSessionDelegate {
                 streams.withStream(inSlot: slot) { $0.frameTail.record(entry) }
             }
         }
-        if event.direction == .received && event.type == FrameEvent.Kind.settings && event.flags & FrameEvent.Flag.ack == 0 {
-            peerSettingsReceived = true
+        if event.direction == .received && event.type == FrameEvent.Kind.settings {
+            if event.flags & FrameEvent.Flag.ack == 0 {
+                peerSettingsReceived = true
+            } else {
+                streamWindowFloor = worker.config.settings.initialWindowSize
+            }
         } else if event.direction == .received && event.type == FrameEvent.Kind.ping && event.flags & FrameEvent.Flag.ack != 0 {
             pingSentAt = 0
         } else if event.direction == .sent && event.type == FrameEvent.Kind.windowUpdate {

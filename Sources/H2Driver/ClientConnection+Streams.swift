@@ -48,6 +48,7 @@ extension ClientConnection {
                 stream = ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
                                       startTime: intendedStart, submitTime: now, measured: measured)
             }
+            stream.windowFloor = streamWindowFloor
             let assigned = worker.drawConsumer()
             stream.slow = assigned != nil
             if assigned != nil || worker.config.windowUpdate == .onConsume {
@@ -151,13 +152,14 @@ extension ClientConnection {
         }
     }
 
+    /// Starts or ends the connection's zero-window period after a read; the clock is read only
+    /// when the state changes (not once per read).
     func trackConnectionWindow() {
         guard let session else { return }
-        let now = MonotonicClock.now()
         if session.connectionReceiveWindow <= 0 {
-            if connectionZeroSince == 0 { connectionZeroSince = now }
-        } else {
-            endConnectionZeroWindow(now: now)
+            if connectionZeroSince == 0 { connectionZeroSince = MonotonicClock.now() }
+        } else if connectionZeroSince != 0 {
+            endConnectionZeroWindow(now: MonotonicClock.now())
         }
     }
 

@@ -61,6 +61,12 @@ final class ClientConnection {
     /// nghttp2 assumes a concurrency limit the peer may not grant, and the extra streams would
     /// be refused (RST_STREAM REFUSED_STREAM) and miscounted as resets.
     var peerSettingsReceived = false
+    /// A lower bound of a new stream's initial receive window: the SETTINGS_INITIAL_WINDOW_SIZE
+    /// this client announced once the peer has acknowledged it, else the smaller of it and the
+    /// protocol default 65,535 (nghttp2 applies local settings on their ACK). A stream that has
+    /// received fewer bytes than its bound cannot be at a zero window, so its window is not
+    /// looked up per DATA chunk (see ``ClientConnection/trackStreamWindow(_:now:)``).
+    var streamWindowFloor = 0
     /// What the peer sent before its SETTINGS (at most ``firstBytesKept`` bytes): when a server
     /// answers with HTTP/1.1 or garbage, the connection error quotes it.
     var firstBytes: [UInt8] = []
@@ -116,6 +122,7 @@ final class ClientConnection {
         connectionFault = nil
         forgetTailStream()
         peerSettingsReceived = false
+        streamWindowFloor = min(65_535, worker.config.settings.initialWindowSize)
         firstBytes.removeAll()
         peerViolation = nil
         violationPending = false
