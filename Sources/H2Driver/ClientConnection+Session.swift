@@ -13,7 +13,7 @@ extension ClientConnection: ClientSessionDelegate {
         // Most response headers (`server`, `date`, …) mean nothing to the verdict: skip them
         // before the stream lookup (≈ 100 instructions each on 100-byte streams, by callgrind).
         guard let field = StreamVerifier.readHeader(named: name), let slot = slotByID[stream] else { return }
-        streams[slot]!.verifier.header(field, value: value, isTrailer: isTrailer)
+        streams.withStream(inSlot: slot) { $0.verifier.header(field, value: value, isTrailer: isTrailer) }
     }
 
     func responseHeadersComplete(stream: Int32, isTrailer: Bool, endStream: Bool) {
@@ -90,19 +90,20 @@ extension ClientConnection: ClientSessionDelegate {
 
     func streamEnded(stream: Int32) {
         guard let slot = slotByID[stream] else { return }
-        streams[slot]!.verifier.endStream()
+        streams.withStream(inSlot: slot) { $0.verifier.endStream() }
     }
 
     func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode) {
         guard let slot = slotByID[stream] else { return }
+        let (resetByPeer, startTime) = streams.withStream(inSlot: slot) { ($0.resetByPeer, $0.startTime) }
         let closure: StreamClosure
         if let g = goaway, stream > g.lastStreamID {
             closure = .goaway(lastStreamID: g.lastStreamID, errorCode: g.errorCode)
-        } else if errorCode == .cancel, streams[slot]!.resetByPeer, let deadline = worker.config.deadline,
-                  MonotonicClock.now() >= streams[slot]!.startTime &+ deadline {
+        } else if errorCode == .cancel, resetByPeer, let deadline = worker.config.deadline,
+                  MonotonicClock.now() >= startTime &+ deadline {
             // The server's copy of the deadline (grpc-timeout) fired before ours: same outcome.
             closure = .serverDeadline(errorCode: errorCode)
-        } else if errorCode != .noError, !streams[slot]!.resetByPeer, let violation = peerViolation {
+        } else if errorCode != .noError, !resetByPeer, let violation = peerViolation {
             // nghttp2 closed the stream because the server broke HTTP/2: on the whole
             // connection (GOAWAY sent), or on this stream only (RST_STREAM sent).
             if let cause = clientEndedCause {
@@ -112,14 +113,14 @@ extension ClientConnection: ClientSessionDelegate {
                 peerViolation = nil
             }
         } else {
-            closure = .closed(errorCode: errorCode, resetByPeer: streams[slot]!.resetByPeer)
+            closure = .closed(errorCode: errorCode, resetByPeer: resetByPeer)
         }
         finish(stream, closure: closure)
     }
 
     func resetReceived(stream: Int32, errorCode: HTTP2ErrorCode) {
         guard let slot = slotByID[stream] else { return }
-        streams[slot]!.resetByPeer = true
+        streams.withStream(inSlot: slot) { $0.resetByPeer = true }
     }
 
     func goawayReceived(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debug: UnsafeRawBufferPointer) {
@@ -132,7 +133,7 @@ extension ClientConnection: ClientSessionDelegate {
                                      streamWindow: Int(event.streamWindow))
             if event.streamID != 0 && event.streamID == tailStreamID, let s = tailStream {
                 s._withUnsafeGuaranteedRef { $0.frameTail.record(entry) }
-            } else if let slot = slotByID[event.streamID], streams[slot] != nil {
+            } else if let slot = slotByID[event.streamID], streams.isOccupied(slot) {
                 streams.withStream(inSlot: slot) { $0.frameTail.record(entry) }
             }
         }

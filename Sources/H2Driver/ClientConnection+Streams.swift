@@ -11,8 +11,9 @@ extension ClientConnection {
 
     /// Whether this connection could open another stream right now.
     var hasCapacity: Bool {
-        guard let session, state == .open, goaway == nil, peerSettingsReceived else { return false }
-        return openStreams < min(worker.config.streamsPerConnection, session.remoteMaxConcurrentStreams)
+        guard state == .open, goaway == nil, peerSettingsReceived,
+              let peerLimit = withSession({ $0.remoteMaxConcurrentStreams }) else { return false }
+        return openStreams < min(worker.config.streamsPerConnection, peerLimit)
     }
 
     /// Opens streams up to the limit while the worker allows (closed loop), or as many as the
@@ -29,50 +30,57 @@ extension ClientConnection {
 
     private func startStream(now: UInt64, intendedStart: UInt64) {
         withWorker { worker in
-            guard let session else { return }
-            let (plan, request) = worker.nextPlan()
+            let (planRef, requestRef) = worker.nextPlan()
+            let plan = planRef.takeUnretainedValue()
+            let submitted: Result<Int32, HTTP2Error>? = withSession { session in
+                requestRef._withUnsafeGuaranteedRef { request in
+                    Result { () throws(HTTP2Error) -> Int32 in
+                        try session.submitRequest(request, grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
+                    }
+                }
+            }
             let id: Int32
-            do {
-                id = try session.submitRequest(request, grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
-            } catch {
+            switch submitted {
+            case nil:
+                return
+            case .success(let submittedID):
+                id = submittedID
+            case .failure(let error):
                 worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
                 return
             }
             if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
             let measured = intendedStart >= worker.config.measureStart
-            let stream: ActiveStream
-            if let spare = spareStreams.popLast() {
-                spare.reuse(id: id, plan: plan, checksumSeed: checksumSeed, startTime: intendedStart, submitTime: now, measured: measured)
-                stream = spare
-            } else {
-                stream = ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
-                                      startTime: intendedStart, submitTime: now, measured: measured)
-            }
-            stream.windowFloor = streamWindowFloor
-            let assigned = worker.drawConsumer()
-            stream.slow = assigned != nil
-            if assigned != nil || worker.config.windowUpdate == .onConsume {
-                var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
-                consumer.start(now: now, rng: &worker.consumerRNG)
-                if consumer.busyUntil > now {
-                    worker.loop.schedule(at: consumer.busyUntil, handler: self, token: timerToken(Self.consumerKind, stream: id))
+            let ref: Unmanaged<ActiveStream>
+            if let spare = streams.takeSpare() {
+                spare._withUnsafeGuaranteedRef {
+                    $0.reuse(id: id, plan: plan, checksumSeed: checksumSeed, startTime: intendedStart, submitTime: now, measured: measured)
                 }
-                stream.consumer = consumer
-            }
-            let slot: Int
-            if let free = freeSlots.popLast() {
-                slot = free
-                streams[slot] = stream
+                ref = spare
             } else {
-                slot = streams.count
-                streams.append(stream)
+                ref = streams.adopt(ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
+                                                 startTime: intendedStart, submitTime: now, measured: measured))
             }
-            slotByID[id] = slot
+            let slow = ref._withUnsafeGuaranteedRef { stream in
+                stream.windowFloor = streamWindowFloor
+                let assigned = worker.drawConsumer()
+                stream.slow = assigned != nil
+                if assigned != nil || worker.config.windowUpdate == .onConsume {
+                    var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
+                    consumer.start(now: now, rng: &worker.consumerRNG)
+                    if consumer.busyUntil > now {
+                        worker.loop.schedule(at: consumer.busyUntil, handler: self, token: timerToken(Self.consumerKind, stream: id))
+                    }
+                    stream.consumer = consumer
+                }
+                return stream.slow
+            }
+            slotByID[id] = streams.place(ref)
             openStreams += 1
             if let deadline = worker.config.deadline {
                 worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: timerToken(Self.deadlineKind, stream: id))
             }
-            worker.streamStarted(measured: measured, slow: stream.slow)
+            worker.streamStarted(measured: measured, slow: slow)
         }
     }
 
@@ -87,16 +95,16 @@ extension ClientConnection {
 
     func finish(_ id: Int32, closure: StreamClosure) {
         withWorker { worker in
-            guard let slot = slotByID.removeValue(forKey: id), let stream = streams[slot] else { return }
+            guard let slot = slotByID.removeValue(forKey: id), let ref = streams.release(slot: slot) else { return }
             if tailStreamID == id { forgetTailStream() }
-            streams[slot] = nil
-            freeSlots.append(slot)
             openStreams -= 1
             let now = MonotonicClock.now()
-            streamOver(stream, now: now)
-            report(stream, verdict: stream.verdict(closure), now: now)
-            // Reported (a frame-trace dump copies what it needs): the object serves the next stream.
-            if spareStreams.count < worker.config.streamsPerConnection { spareStreams.append(stream) }
+            ref._withUnsafeGuaranteedRef { stream in
+                streamOver(stream, now: now)
+                report(stream, verdict: stream.verdict(closure), now: now)
+            }
+            // Reported (a frame-trace dump copies what it needs): the object serves a later stream.
+            streams.recycle(ref)
         }
     }
 
@@ -131,8 +139,8 @@ extension ClientConnection {
     /// state changes": most DATA chunks change nothing, and a clock read per chunk was ~1 % of
     /// the driver's CPU on 64 KiB bodies.
     func trackStreamWindow(_ s: ActiveStream, now: UInt64) {
-        guard let session else { return }
-        if session.streamReceiveWindow(s.id) <= 0 {
+        guard let window = withSession({ $0.streamReceiveWindow(s.id) }) else { return }
+        if window <= 0 {
             if s.zeroWindowSince == 0 { s.zeroWindowSince = now != 0 ? now : MonotonicClock.now() }
         } else if s.zeroWindowSince != 0 {
             s.zeroWindowTotal &+= (now != 0 ? now : MonotonicClock.now()) &- s.zeroWindowSince
@@ -155,8 +163,8 @@ extension ClientConnection {
     /// Starts or ends the connection's zero-window period after a read; the clock is read only
     /// when the state changes (not once per read).
     func trackConnectionWindow() {
-        guard let session else { return }
-        if session.connectionReceiveWindow <= 0 {
+        guard let window = withSession({ $0.connectionReceiveWindow }) else { return }
+        if window <= 0 {
             if connectionZeroSince == 0 { connectionZeroSince = MonotonicClock.now() }
         } else if connectionZeroSince != 0 {
             endConnectionZeroWindow(now: MonotonicClock.now())

@@ -47,12 +47,15 @@ final class ClientConnection {
     /// or flush, never per frame.
     var transport = ClientTransport(socket: TCPSocket(fd: -1))
     var registration: Registration?
-    var session: ClientSession?
+    var session: ClientSession? {
+        didSet { sessionRef = session.map(Unmanaged.passUnretained) }
+    }
+    /// ``session``, unretained, for ``withSession(_:)``.
+    private var sessionRef: Unmanaged<ClientSession>?
     var output = OutputBuffer(capacity: 64 * 1024)
+    /// The open streams by slot, and every stream object of this connection (finished ones are
+    /// reused by later streams).
     var streams = StreamTable()
-    var freeSlots: [Int] = []
-    /// Finished streams' objects, reused by the next streams (``ActiveStream/reuse(id:plan:checksumSeed:startTime:submitTime:measured:)``).
-    var spareStreams: [ActiveStream] = []
     var slotByID = StreamSlotMap()
     var openStreams = 0
     var goaway: (lastStreamID: Int32, errorCode: HTTP2ErrorCode)?
@@ -102,6 +105,13 @@ final class ClientConnection {
     /// connection asked for, if any: clean streams it takes down are counted as its collateral.
     var connectionFault: String?
 
+
+    /// Lends the session to `body` without a retain/release pair (nil when there is none): for
+    /// the per-stream and per-chunk paths, none of which ends the session during the call.
+    @inline(__always)
+    func withSession<R>(_ body: (ClientSession) -> R) -> R? {
+        sessionRef?._withUnsafeGuaranteedRef(body)
+    }
 
     init(worker: DriverWorker, index: Int) {
         workerRef = Unmanaged.passUnretained(worker)
@@ -206,7 +216,7 @@ final class ClientConnection {
                                  token: timerToken(Self.keepaliveKind, stream: 0))
         }
         let capacity = worker.config.streamsPerConnection
-        if streams.count < capacity {
+        if streams.slotCount < capacity {
             streams.reserveCapacity(capacity)
             slotByID.reserveCapacity(capacity)
         }
@@ -223,15 +233,11 @@ final class ClientConnection {
     func shutdown(countUnfinished: Bool) {
         forgetTailStream()
         let now = MonotonicClock.now()
-        for i in streams.indices {
-            if let s = streams[i] {
-                streamOver(s, now: now)
-                if countUnfinished { worker.streamUnfinished(s) }
-                streams[i] = nil
-            }
+        streams.releaseAll { s in
+            streamOver(s, now: now)
+            if countUnfinished { worker.streamUnfinished(s) }
         }
         slotByID.removeAll()
-        freeSlots = Array(streams.indices)
         openStreams = 0
         endConnectionZeroWindow(now: now)
         closeSocket()
@@ -275,15 +281,11 @@ final class ClientConnection {
         let now = MonotonicClock.now()
         let closure: StreamClosure = goaway.map { .goaway(lastStreamID: $0.lastStreamID, errorCode: $0.errorCode) }
             ?? .connectionLost(reason: reason)
-        for i in streams.indices {
-            if let s = streams[i] {
-                streams[i] = nil
-                streamOver(s, now: now)
-                report(s, verdict: s.verdict(closure), now: now)
-            }
+        streams.releaseAll { s in
+            streamOver(s, now: now)
+            report(s, verdict: s.verdict(closure), now: now)
         }
         slotByID.removeAll()
-        freeSlots = Array(streams.indices)
         openStreams = 0
         endConnectionZeroWindow(now: now)
         closeSocket()

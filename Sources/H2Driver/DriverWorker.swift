@@ -45,6 +45,10 @@ final class DriverWorker: TimerHandler {
     /// Each plan's request header block, built once for this worker's authority and scheme
     /// (`preparedFaulted[plan][fault]` likewise); they outlive the connections' sessions.
     private let prepared: [PreparedRequest]
+    /// `config.plans` and `prepared`, unretained, by plan (the arrays above keep them alive).
+    private let planRefs: [(plan: Unmanaged<StreamPlan>, request: Unmanaged<PreparedRequest>)]
+    /// `faultedPlans` and `preparedFaulted` the same way.
+    private let faultedPlanRefs: [[(plan: Unmanaged<StreamPlan>, request: Unmanaged<PreparedRequest>)]]
     private let preparedFaulted: [[PreparedRequest]]
     private let totalWeight: Int
     /// Cells with a consumer model record ``LatencyMetric/consumedDuration`` for every stream.
@@ -93,6 +97,10 @@ final class DriverWorker: TimerHandler {
         }
         self.prepared = config.plans.map(prepare)
         self.preparedFaulted = faultedPlans.map { $0.map(prepare) }
+        self.planRefs = zip(config.plans, prepared).map { (Unmanaged.passUnretained($0), Unmanaged.passUnretained($1)) }
+        self.faultedPlanRefs = zip(faultedPlans, preparedFaulted).map { plans, requests in
+            zip(plans, requests).map { (Unmanaged.passUnretained($0), Unmanaged.passUnretained($1)) }
+        }
         self.totalWeight = config.weights.reduce(0, +)
         self.recordsConsumedDuration = !config.consumers.isEmpty || config.windowUpdate == .onConsume
         self.period = config.rate.map { UInt64(max(1, (1e9 / $0).rounded())) } ?? 0
@@ -161,16 +169,17 @@ final class DriverWorker: TimerHandler {
     }
 
     /// Picks the next plan from the weighted mix, then (when the profile has faults) whether it
-    /// asks for a fault.
-    func nextPlan() -> (plan: StreamPlan, request: PreparedRequest) {
+    /// asks for a fault. Unretained: the worker holds every plan and prepared request for its
+    /// whole life (returning them retained cost two retain/release pairs per stream).
+    func nextPlan() -> (plan: Unmanaged<StreamPlan>, request: Unmanaged<PreparedRequest>) {
         let index = nextPlanIndex()
-        guard !faultedPlans.isEmpty else { return (config.plans[index], prepared[index]) }
+        guard !faultedPlans.isEmpty else { return planRefs[index] }
         var u = Double(faultRNG.next() >> 11) / Double(1 << 53)
         for (f, spec) in config.faults.enumerated() {
-            if u < spec.share { return (faultedPlans[index][f], preparedFaulted[index][f]) }
+            if u < spec.share { return faultedPlanRefs[index][f] }
             u -= spec.share
         }
-        return (config.plans[index], prepared[index])
+        return planRefs[index]
     }
 
     private func nextPlanIndex() -> Int {
