@@ -22,6 +22,8 @@ extension ClientConnection: ClientSessionDelegate {
             s.verifier.headersComplete(isTrailer: isTrailer, endStream: endStream)
             guard s.headersTime == 0 else { return }
             let now = MonotonicClock.now()
+            streamClock = now
+            streamClockID = stream
             s.headersTime = now
             if s.measured {
                 withWorker { $0.measurements.ttfb.record(nanoseconds: now &- s.startTime) }
@@ -57,7 +59,7 @@ extension ClientConnection: ClientSessionDelegate {
         s.verifier.data(bytes) { length, sendTime in
             if messages == 0 {
                 now = MonotonicClock.now()
-                realNow = MonotonicClock.realtimeNanoseconds()
+                realNow = now &+ realtimeOffset
             }
             messages += 1
             s.consumer?.completed(wireBytes: GRPCFrame.prefixLength + length)
@@ -75,9 +77,14 @@ extension ClientConnection: ClientSessionDelegate {
             // A plain HTTP body is handed to its consumer chunk by chunk.
             s.consumer?.completed(wireBytes: bytes.count)
             if measuring && rx != 0 {
-                let real = MonotonicClock.realtimeNanoseconds()
+                now = MonotonicClock.now()
+                let real = now &+ realtimeOffset
                 if real > rx { m.measurements.wakeDispatch.record(nanoseconds: real &- rx) }
             }
+        }
+        if now != 0 {
+            streamClock = now
+            streamClockID = s.id
         }
         if messages > 0 {
             s.lastMessageTime = now
@@ -128,6 +135,7 @@ extension ClientConnection: ClientSessionDelegate {
     }
 
     func frame(_ event: FrameEvent) {
+        if event.streamID != streamClockID { streamClockID = 0 }
         if tracesFrames {
             let entry = trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow),
                                      streamWindow: Int(event.streamWindow))

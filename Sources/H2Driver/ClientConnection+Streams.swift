@@ -98,7 +98,7 @@ extension ClientConnection {
             guard let slot = slotByID.removeValue(forKey: id), let ref = streams.release(slot: slot) else { return }
             if tailStreamID == id { forgetTailStream() }
             openStreams -= 1
-            let now = MonotonicClock.now()
+            let now = streamClockID == id ? streamClock : MonotonicClock.now()
             ref._withUnsafeGuaranteedRef { stream in
                 streamOver(stream, now: now)
                 report(stream, verdict: stream.verdict(closure), now: now)

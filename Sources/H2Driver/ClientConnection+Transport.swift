@@ -108,7 +108,9 @@ extension ClientConnection: EventHandler {
     @inline(__always)
     private func noteRead(rxTimestamp: UInt64, firstOfWake: Bool) {
         frameClock = MonotonicClock.now()
-        worker.readCompleted(rxTimestamp: rxTimestamp, firstOfWake: firstOfWake)
+        let realNow = MonotonicClock.realtimeNanoseconds()
+        realtimeOffset = realNow &- frameClock
+        worker.readCompleted(rxTimestamp: rxTimestamp, firstOfWake: firstOfWake, realNow: realNow)
         currentRxTimestamp = rxTimestamp
     }
 
@@ -118,6 +120,7 @@ extension ClientConnection: EventHandler {
         if !peerSettingsReceived && firstBytes.count < Self.firstBytesKept {
             firstBytes.append(contentsOf: buffer[0..<min(count, Self.firstBytesKept - firstBytes.count)])
         }
+        defer { streamClockID = 0 }
         do {
             try session!.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         } catch {

@@ -276,9 +276,10 @@ final class DriverWorker: TimerHandler {
         }
     }
 
-    /// One read returned bytes; `firstOfWake` is the first read of this connection's wake.
+    /// One read returned bytes; `firstOfWake` is the first read of this connection's wake;
+    /// `realNow` is CLOCK_REALTIME read right after it (when it carried a timestamp).
     @inline(__always)
-    func readCompleted(rxTimestamp: UInt64, firstOfWake: Bool) {
+    func readCompleted(rxTimestamp: UInt64, firstOfWake: Bool, realNow now: UInt64) {
         guard isMeasuring else { return }
         if rxTimestamp == 0 {
             measurements.readsWithoutTimestamp += 1
@@ -286,7 +287,6 @@ final class DriverWorker: TimerHandler {
         }
         measurements.readsWithTimestamp += 1
         guard firstOfWake else { return }
-        let now = MonotonicClock.realtimeNanoseconds()
         let waited = now > rxTimestamp ? now &- rxTimestamp : 0
         measurements.wakePoll.record(nanoseconds: waited)
         measurements.series.wakePoll(nanoseconds: waited, at: currentSecond)
