@@ -18,12 +18,17 @@ import H2Results
 /// Invariants: `count ≤ capacity`; `head` is where the next entry goes; the logical order
 /// (oldest first) starts at `head` once the ring is full, at 0 before; `recorded` counts every
 /// `record` call since ``init(capacity:)`` or ``removeAll()``.
-public struct FrameTrace: Sendable {
+///
+/// Non-copyable, with its ring in a buffer it owns: recording is a plain store, where an array
+/// paid a uniqueness check (and a possible copy) per frame.
+public struct FrameTrace: ~Copyable {
     /// The default number of entries a connection keeps.
     public static let defaultCapacity = 256
 
-    /// Ring storage, `capacity` entries, allocated once.
-    private var storage: ContiguousArray<FrameTraceEntry>
+    /// Ring storage, ``capacity`` entries, allocated once.
+    private let storage: UnsafeMutablePointer<FrameTraceEntry>
+    /// The most entries the ring holds.
+    public let capacity: Int
     /// Index of the slot the next entry is written to.
     private var head = 0
     /// Entries currently held (≤ ``capacity``).
@@ -34,11 +39,15 @@ public struct FrameTrace: Sendable {
     /// Creates an empty ring that keeps the newest `capacity` frames (at least 1).
     public init(capacity: Int = FrameTrace.defaultCapacity) {
         precondition(capacity >= 1, "BUG DETECTED: FrameTrace capacity must be ≥ 1, got \(capacity)")
-        storage = ContiguousArray(repeating: .empty, count: capacity)
+        self.capacity = capacity
+        storage = .allocate(capacity: capacity)
+        storage.initialize(repeating: .empty, count: capacity)
     }
 
-    /// The most entries the ring holds.
-    public var capacity: Int { storage.count }
+    deinit {
+        storage.deinitialize(count: capacity)
+        storage.deallocate()
+    }
 
     /// Records one frame, overwriting the oldest entry when the ring is full, and returns the entry
     /// (for the stream's ``StreamFrameTail``). O(1), no allocation.
@@ -59,8 +68,8 @@ public struct FrameTrace: Sendable {
             connectionWindow: connectionWindow, streamWindow: streamWindow)
         storage[head] = entry
         head += 1
-        if head == storage.count { head = 0 }
-        if count < storage.count { count += 1 }
+        if head == capacity { head = 0 }
+        if count < capacity { count += 1 }
         recorded &+= 1
         return entry
     }
@@ -87,15 +96,18 @@ public struct FrameTrace: Sendable {
     /// The `i`-th held entry, oldest first (`0 ..< count`).
     @inline(__always)
     private func entry(_ i: Int) -> FrameTraceEntry {
-        let first = count < storage.count ? 0 : head
+        let first = count < capacity ? 0 : head
         var index = first + i
-        if index >= storage.count { index -= storage.count }
+        if index >= capacity { index -= capacity }
         return storage[index]
     }
 
     /// Every held entry, oldest first. Allocates.
     public var entries: [FrameTraceEntry] {
-        (0..<count).map(entry)
+        var result: [FrameTraceEntry] = []
+        result.reserveCapacity(count)
+        for i in 0..<count { result.append(entry(i)) }
+        return result
     }
 
     /// The connection's frames around `time`, oldest first. Allocates; meant for abnormal streams only.
@@ -157,7 +169,12 @@ public struct FrameTrace: Sendable {
     /// The held entries of `stream` recorded at or after sequence number `sequence`, oldest first
     /// (e.g. what the driver sent for a stream after its outcome was decided). Allocates.
     public func entries(since sequence: UInt64, stream: Int32) -> [FrameTraceEntry] {
-        Array((0..<count).lazy.map(entry).filter { $0.sequence >= sequence && $0.streamID == stream })
+        var result: [FrameTraceEntry] = []
+        for i in 0..<count {
+            let e = entry(i)
+            if e.sequence >= sequence && e.streamID == stream { result.append(e) }
+        }
+        return result
     }
 
     /// Measures ``record(time:direction:type:streamID:flags:length:errorCode:lastStreamID:windowIncrement:connectionWindow:streamWindow:)``
@@ -183,4 +200,4 @@ public struct FrameTrace: Sendable {
 
 /// Keeps the optimizer from removing the benchmark's work.
 @_optimize(none)
-private func keepAlive(_ trace: FrameTrace) {}
+private func keepAlive(_ trace: borrowing FrameTrace) {}
