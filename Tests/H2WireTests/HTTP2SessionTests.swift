@@ -38,6 +38,33 @@ import Testing
         #expect(pair.serverSession.streamCount == 0)
     }
 
+    @Test("concurrent uploads interleaved under flow control each arrive whole, and a closed stream's body slot serves the next upload")
+    func concurrentUploadsArriveWholeAndBodySlotsAreReused() throws {
+        let pair = try SessionPair(chunkSize: 3_000)
+        pair.server.onRequestEnded = { server, stream in
+            try! server.sendResponseHeaders(stream: stream, status: 200, headers: [])
+            server.finishResponse(stream: stream, trailers: [])
+        }
+        func post(_ body: [UInt8]) throws -> Int32 {
+            try pair.client.submitRequest(method: "POST", scheme: "http", authority: "localhost", path: "/upload",
+                                          extraHeaders: [], body: body)
+        }
+        // Three bodies above the 64 KiB stream window, plus a GET between them (no body slot).
+        let bodies = [pattern(count: 90_000, seed: 1), pattern(count: 70_001, seed: 2), pattern(count: 5, seed: 3)]
+        var streams = [try post(bodies[0]), try pair.get("/bytes/0"), try post(bodies[1]), try post(bodies[2])]
+        try pair.run()
+        // All closed: the next uploads reuse the freed slots.
+        let later = [pattern(count: 66_000, seed: 4), pattern(count: 1, seed: 5)]
+        streams += [try post(later[0]), try post(later[1])]
+        try pair.run()
+        let sent: [[UInt8]?] = [bodies[0], nil, bodies[1], bodies[2], later[0], later[1]]
+        for (stream, body) in zip(streams, sent) {
+            #expect(pair.server.requestBodies[stream] == body, "stream \(stream)")
+            #expect(pair.server.ended.contains(stream) && pair.clientEvents.closed[stream] == 0, "stream \(stream)")
+        }
+        #expect(pair.client.streamCount == 0)
+    }
+
     @Test func grpcLikeExchangeDeliversTrailersAsTrailers() throws {
         let pair = try SessionPair(chunkSize: 1_000)
         let requestBody = pattern(count: 100_000, seed: 1)  // above the 64 KiB windows: flow control on upload

@@ -88,5 +88,5 @@ func clientReadBody(_ session: OpaquePointer?, _ streamID: Int32, _ buffer: Unsa
                     _ length: Int, _ flags: UnsafeMutablePointer<UInt32>?,
                     _ source: UnsafeMutablePointer<nghttp2_data_source>?,
                     _ userData: UnsafeMutableRawPointer?) -> Int {
-    withOwner(userData) { $0.readBody(stream: streamID, into: buffer!, capacity: length, flags: flags!) }
+    withOwner(userData) { $0.readBody(tag: source?.pointee.ptr, into: buffer!, capacity: length, flags: flags!) }
 }
