@@ -233,7 +233,8 @@ struct StreamVerifierTests {
     func headersTheVerdictReads() {
         func reads(_ name: String) -> StreamVerifier.ReadHeader? { Array(name.utf8).withUnsafeBytes { StreamVerifier.readHeader(named: $0) } }
         #expect(reads(":status") == .status && reads("grpc-status") == .grpcStatus && reads("content-length") == .contentLength)
-        for other in ["server", "date", "grpc-message", "content-type", ":statuz", "grpc-statusx", "content-lengtH", ""] {
+        for other in ["server", "date", "grpc-message", "content-type", ":statuz", "grpc-statusx", "content-lengtH", "",
+                      "Xstatus", ":Status", "grpc-statuS", "Grpc-status", "grpc_status", "Content-length", "content-Length"] {
             #expect(reads(other) == nil, "\(other)")
         }
         // A skipped header changes nothing: a response whose `server` header is not fed is complete.
@@ -242,6 +243,16 @@ struct StreamVerifierTests {
         v.receive([UInt8](repeating: 1, count: 65_536))
         v.endStream()
         #expect(v.verdict(Self.cleanClose).outcome == .complete)
+    }
+
+    @Test("header values are read as decimal digits only, 1 to 18 of them")
+    func headerIntegers() {
+        func parse(_ text: String) -> Int? { Array(text.utf8).withUnsafeBytes { StreamVerifier.parseInt($0) } }
+        #expect(parse("200") == 200 && parse("0") == 0 && parse("65536") == 65_536)
+        #expect(parse("999999999999999999") == 999_999_999_999_999_999)
+        for bad in ["", "1000000000000000000", "-1", "+1", "12a", " 1", "1 ", "0x10", "/", ":"] {
+            #expect(parse(bad) == nil, "\(bad)")
+        }
     }
 
     @Test func aNonOKGRPCStatusIsAStatusError() {
