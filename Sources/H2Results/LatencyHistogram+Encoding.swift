@@ -20,6 +20,7 @@ extension LatencyHistogram {
 
     /// This histogram in the `hdr1:` form described on the extension; typically a few bytes per non-empty bucket.
     public func encoded() -> String {
+        let histogram = histogram
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         VarInt.append(UInt64(Self.significantDigits.rawValue), to: &bytes)
@@ -71,22 +72,22 @@ extension LatencyHistogram {
             guard minimum == 0, maximum == 0 else { return nil }
             return
         }
-        guard histogram.valuesAreEquivalent(first.value, minimum), histogram.valuesAreEquivalent(last.value, maximum),
+        guard Self.sameBucket(first.value, minimum), Self.sameBucket(last.value, maximum),
               total > 1 || minimum == maximum else { return nil }
         // Every bucket gets its count; the first bucket's first value is the exact minimum and the last
         // bucket's last value the exact maximum, so min/max (and with them the clamped percentiles) match.
         for (index, bucket) in buckets.enumerated() {
             var count = bucket.count
             if index == 0 {
-                histogram.record(minimum)
+                record(nanoseconds: minimum)
                 count -= 1
             }
             if index == buckets.count - 1, count > 0 {
-                histogram.record(maximum)
+                record(nanoseconds: maximum)
                 count -= 1
             }
             if count > 0 {
-                histogram.record(Swift.min(Swift.max(bucket.value, minimum), maximum), count: count)
+                record(nanoseconds: Swift.min(Swift.max(bucket.value, minimum), maximum), count: count)
             }
         }
     }
