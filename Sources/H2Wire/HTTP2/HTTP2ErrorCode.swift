@@ -3,7 +3,7 @@
 public struct HTTP2ErrorCode: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByIntegerLiteral {
     public let rawValue: UInt32
 
-    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     /// A code written as its number (wire values, tests); product code names its codes.
     public init(integerLiteral value: UInt32) { self.rawValue = value }
@@ -18,20 +18,22 @@ public struct HTTP2ErrorCode: RawRepresentable, Hashable, Sendable, Codable, Exp
         try container.encode(rawValue)
     }
 
-    public static let noError = HTTP2ErrorCode(rawValue: 0x0)
-    public static let protocolError = HTTP2ErrorCode(rawValue: 0x1)
-    public static let internalError = HTTP2ErrorCode(rawValue: 0x2)
-    public static let flowControlError = HTTP2ErrorCode(rawValue: 0x3)
-    public static let settingsTimeout = HTTP2ErrorCode(rawValue: 0x4)
-    public static let streamClosed = HTTP2ErrorCode(rawValue: 0x5)
-    public static let frameSizeError = HTTP2ErrorCode(rawValue: 0x6)
-    public static let refusedStream = HTTP2ErrorCode(rawValue: 0x7)
-    public static let cancel = HTTP2ErrorCode(rawValue: 0x8)
-    public static let compressionError = HTTP2ErrorCode(rawValue: 0x9)
-    public static let connectError = HTTP2ErrorCode(rawValue: 0xa)
-    public static let enhanceYourCalm = HTTP2ErrorCode(rawValue: 0xb)
-    public static let inadequateSecurity = HTTP2ErrorCode(rawValue: 0xc)
-    public static let http11Required = HTTP2ErrorCode(rawValue: 0xd)
+    // Computed and inlinable rather than `static let`: another module reaches a `static let`
+    // through a lazy-initialisation check at every use (on the per-frame path, by perf).
+    @inlinable public static var noError: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x0) }
+    @inlinable public static var protocolError: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x1) }
+    @inlinable public static var internalError: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x2) }
+    @inlinable public static var flowControlError: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x3) }
+    @inlinable public static var settingsTimeout: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x4) }
+    @inlinable public static var streamClosed: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x5) }
+    @inlinable public static var frameSizeError: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x6) }
+    @inlinable public static var refusedStream: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x7) }
+    @inlinable public static var cancel: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x8) }
+    @inlinable public static var compressionError: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0x9) }
+    @inlinable public static var connectError: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0xa) }
+    @inlinable public static var enhanceYourCalm: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0xb) }
+    @inlinable public static var inadequateSecurity: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0xc) }
+    @inlinable public static var http11Required: HTTP2ErrorCode { HTTP2ErrorCode(rawValue: 0xd) }
 
     /// Every code RFC 9113 defines, with its name, in code order.
     public static let named: [(name: String, code: HTTP2ErrorCode)] = [
