@@ -14,8 +14,6 @@
 final class ActiveStream {
     /// HTTP/2 stream id.
     private(set) var id: Int32
-    /// Checks what arrives against the plan.
-    var verifier: StreamVerifier
     /// Monotonic ns the latencies of this stream count from: the request submission, or in
     /// open-loop mode the *intended* start (coordinated-omission correction).
     private(set) var startTime: UInt64
@@ -44,6 +42,10 @@ final class ActiveStream {
     /// Monotonic ns at which the consumer has taken (or would take) the last message that
     /// arrived; set when the stream ends (``StreamConsumer/drainEnd(now:rng:)``), 0 before.
     var consumedEnd: UInt64 = 0
+    /// Checks what arrives against the plan. After the scalar fields above (which every frame
+    /// of the stream reads) and before the frame tail: its own often-read fields come first,
+    /// its message reader (≈ 500 bytes, idle on plain-HTTP streams) last.
+    var verifier: StreamVerifier
     /// This stream's own last frames, for its dump if it ends abnormally (inline: no allocation).
     var frameTail = StreamFrameTail()
 

@@ -18,10 +18,12 @@ public struct StreamFrameTail: Sendable {
     /// Frames kept per stream.
     public static let capacity = Storage.count
 
-    private var storage = Storage(repeating: .empty)
+    // `next` and `count` first: they are read at every record, the storage slot written is one
+    // of sixteen.
     private var next = 0
     /// Entries held (≤ ``capacity``).
     public private(set) var count = 0
+    private var storage = Storage(repeating: .empty)
 
     /// An empty tail.
     public init() {}
