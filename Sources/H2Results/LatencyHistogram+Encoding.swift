@@ -20,21 +20,19 @@ extension LatencyHistogram {
 
     /// This histogram in the `hdr1:` form described on the extension; typically a few bytes per non-empty bucket.
     public func encoded() -> String {
-        let histogram = histogram
         var bytes: [UInt8] = []
         bytes.reserveCapacity(32)
         VarInt.append(UInt64(Self.significantDigits.rawValue), to: &bytes)
-        VarInt.append(histogram.lowestDiscernibleValue, to: &bytes)
+        VarInt.append(1, to: &bytes)  // lowest discernible value
         VarInt.append(Self.highestTrackableNanoseconds, to: &bytes)
-        let total = histogram.totalCount
-        VarInt.append(total, to: &bytes)
-        VarInt.append(total == 0 ? 0 : histogram.min, to: &bytes)
-        VarInt.append(total == 0 ? 0 : histogram.maxRecorded, to: &bytes)
+        VarInt.append(count, to: &bytes)
+        VarInt.append(count == 0 ? 0 : minValue, to: &bytes)
+        VarInt.append(count == 0 ? 0 : maxValue, to: &bytes)
         var previous: UInt64 = 0
-        for bucket in histogram.recordedValues() {
-            VarInt.append(bucket.value - previous, to: &bytes)
+        for bucket in recordedBuckets() {
+            VarInt.append(bucket.nanoseconds - previous, to: &bytes)
             VarInt.append(bucket.count, to: &bytes)
-            previous = bucket.value
+            previous = bucket.nanoseconds
         }
         return Self.encodingPrefix + Data(bytes).base64EncodedString()
     }
