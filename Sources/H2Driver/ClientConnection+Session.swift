@@ -54,32 +54,35 @@ extension ClientConnection: ClientSessionDelegate {
         s.consumer?.received(bytes: bytes.count)
         var messages = 0
         var now: UInt64 = 0
-        var realNow: UInt64 = 0
         let rx = currentRxTimestamp
-        s.verifier.data(bytes) { length, sendTime in
-            if messages == 0 {
-                now = MonotonicClock.now()
-                realNow = now &+ realtimeOffset
-            }
-            messages += 1
-            s.consumer?.completed(wireBytes: GRPCFrame.prefixLength + length)
-            // Message-level figures belong to the measured *window* (a long stream opened
-            // during warm-up still delivers measured messages); stream-level figures belong
-            // to streams *started* in the window.
-            guard measuring else { return }
-            if s.lastMessageTime != 0 || messages > 1 {
-                m.measurements.messageGap.record(nanoseconds: messages == 1 ? now &- s.lastMessageTime : 0)
-            }
-            if rx != 0 && realNow > rx { m.measurements.wakeDispatch.record(nanoseconds: realNow &- rx) }
-            if sendTime != 0 && realNow > sendTime { m.measurements.delivery.record(nanoseconds: realNow &- sendTime) }
-        }
         if s.verifier.plan.framing == .http {
-            // A plain HTTP body is handed to its consumer chunk by chunk.
+            // A plain HTTP body is counted and handed to its consumer chunk by chunk (no
+            // message callback to set up: this is the per-chunk path of large downloads).
+            s.verifier.httpData(count: bytes.count)
             s.consumer?.completed(wireBytes: bytes.count)
             if measuring && rx != 0 {
                 now = MonotonicClock.now()
                 let real = now &+ realtimeOffset
                 if real > rx { m.measurements.wakeDispatch.record(nanoseconds: real &- rx) }
+            }
+        } else {
+            var realNow: UInt64 = 0
+            s.verifier.data(bytes) { length, sendTime in
+                if messages == 0 {
+                    now = MonotonicClock.now()
+                    realNow = now &+ realtimeOffset
+                }
+                messages += 1
+                s.consumer?.completed(wireBytes: GRPCFrame.prefixLength + length)
+                // Message-level figures belong to the measured *window* (a long stream opened
+                // during warm-up still delivers measured messages); stream-level figures belong
+                // to streams *started* in the window.
+                guard measuring else { return }
+                if s.lastMessageTime != 0 || messages > 1 {
+                    m.measurements.messageGap.record(nanoseconds: messages == 1 ? now &- s.lastMessageTime : 0)
+                }
+                if rx != 0 && realNow > rx { m.measurements.wakeDispatch.record(nanoseconds: realNow &- rx) }
+                if sendTime != 0 && realNow > sendTime { m.measurements.delivery.record(nanoseconds: realNow &- sendTime) }
             }
         }
         if now != 0 {

@@ -37,6 +37,10 @@ final class DriverWorker: TimerHandler {
     /// Randomness for consumer assignment and delays (seeded, separate from the mix choice).
     var consumerRNG: SplitMix64
     private var connections: [ClientConnection] = []
+    /// Response bytes of one wake not yet in the per-second series: one series update per wake
+    /// instead of one per DATA chunk (``dataReceived(bytes:)``).
+    private var pendingSeriesBytes = 0
+    private var pendingSeriesWake: UInt64 = 0
     private var rng: SplitMix64
     /// Fault draws (seeded, separate from the mix and consumer draws).
     private var faultRNG: SplitMix64
@@ -296,7 +300,20 @@ final class DriverWorker: TimerHandler {
     @inline(__always)
     func dataReceived(bytes: Int) {
         measurements.bytesReceived += bytes
-        measurements.series.record(bytes: bytes, at: currentSecond)
+        let wake = loop.wakeTime
+        if wake != pendingSeriesWake {
+            flushSeriesBytes()
+            pendingSeriesWake = wake
+        }
+        pendingSeriesBytes += bytes
+    }
+
+    /// Adds the bytes held since the last flush to the per-second series (they all arrived in
+    /// the wake at `pendingSeriesWake`).
+    private func flushSeriesBytes() {
+        guard pendingSeriesBytes > 0 else { return }
+        measurements.series.record(bytes: pendingSeriesBytes, at: Int((pendingSeriesWake &- config.measureStart) / 1_000_000_000))
+        pendingSeriesBytes = 0
     }
 
     /// Complete gRPC messages arrived inside the measured window.
@@ -399,6 +416,7 @@ final class DriverWorker: TimerHandler {
     }
 
     private func publishProgress() {
+        flushSeriesBytes()
         progress.publish(streamsDone: measuredFinished, measurements: measurements)
     }
 }

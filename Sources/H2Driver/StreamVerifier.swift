@@ -159,18 +159,26 @@ public struct StreamVerifier {
         data(bytes) { _, _ in }
     }
 
+    /// `count` bytes of a plain-HTTP response body: counted, and checked against the planned
+    /// size. The per-chunk path of plain-HTTP streams (``data(_:_:)`` without its callback).
+    @inline(__always)
+    public mutating func httpData(count: Int) {
+        bytesReceived += count
+        if plan.expectation.bytesFixed && bytesReceived > plan.expectedBytes && integrityProblem == nil {
+            integrityProblem = "body longer than planned: \(bytesReceived) > \(plan.expectedBytes) bytes"
+        }
+    }
+
     /// A chunk of response DATA payload; `onMessage(payloadLength, stampSendTimeNs)` is called
     /// for every gRPC message the chunk completes, in order (`stampSendTimeNs` is 0 for an
     /// unstamped or unverifiable message). Returns how many messages completed.
     @discardableResult
     public mutating func data(_ bytes: UnsafeRawBufferPointer, _ onMessage: (Int, UInt64) -> Void) -> Int {
-        bytesReceived += bytes.count
         guard plan.framing == .grpc else {
-            if plan.expectation.bytesFixed && bytesReceived > plan.expectedBytes && integrityProblem == nil {
-                integrityProblem = "body longer than planned: \(bytesReceived) > \(plan.expectedBytes) bytes"
-            }
+            httpData(count: bytes.count)
             return 0
         }
+        bytesReceived += bytes.count
         var completed = 0
         // The callback captures locals only, never `self`, so the reader is fed where it lies:
         // moving it out and back (it is ~500 bytes) cost two copies per DATA chunk.

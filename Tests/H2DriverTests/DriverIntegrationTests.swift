@@ -3,6 +3,7 @@ import H2Loop
 import H2Target
 import H2Wire
 import Testing
+@testable import H2Results
 @testable import H2Profile
 @testable import H2Driver
 
@@ -71,6 +72,9 @@ struct DriverIntegrationTests {
         // Bytes and messages: what the server put in DATA frames is exactly what the driver measured.
         #expect(m.bytesReceived == stats.dataBytesSent)
         #expect(m.messagesReceived == stats.messagesQueued)
+        // The per-second series (bytes are added once per wake) holds every byte and message too.
+        #expect(m.series.seconds.reduce(0) { $0 + $1.bytes } == m.bytesReceived)
+        #expect(m.series.seconds.reduce(0) { $0 + $1.messages } == m.messagesReceived)
 
         // And both add up to whole planned responses: find the (unique) split of the 3,000 streams
         // into server streams, unary calls and GETs that explains the message and byte totals.
