@@ -124,6 +124,9 @@ final class ClientConnection {
         sessionRef?._withUnsafeGuaranteedRef(body)
     }
 
+    /// Only response header fields with these name lengths reach ``responseHeader(stream:name:value:isTrailer:)``.
+    static let readHeaderLengths = ClientSession.headerLengthMask(for: StreamVerifier.readHeaderNames)
+
     init(worker: DriverWorker, index: Int) {
         workerRef = Unmanaged.passUnretained(worker)
         self.index = index
@@ -215,6 +218,7 @@ final class ClientConnection {
             session = try ClientSession(settings: worker.config.settings, delegate: self,
                                         autoWindowUpdate: worker.config.windowUpdate == .onReceive)
             session?.reportsWindows = tracesFrames
+            session?.responseHeaderLengths = Self.readHeaderLengths
         } catch {
             fail(reason: "nghttp2 session: \(error)")
             return

@@ -114,6 +114,9 @@ public struct StreamVerifier {
         case status, grpcStatus, contentLength
     }
 
+    /// The names ``readHeader(named:)`` recognises (for ``ClientSession/responseHeaderLengths``).
+    public static let readHeaderNames: [StaticString] = [":status", "grpc-status", "content-length"]
+
     /// Which field the verdict reads a header of this name as, if any: `:status`,
     /// `grpc-status`, `content-length` (names arrive lowercase). A length test first, so a
     /// caller can skip the rest of the work for other headers (``ClientConnection`` skips the

@@ -237,6 +237,13 @@ struct StreamVerifierTests {
                       "Xstatus", ":Status", "grpc-statuS", "Grpc-status", "grpc_status", "Content-length", "content-Length"] {
             #expect(reads(other) == nil, "\(other)")
         }
+        // The connection's session delivers exactly the name lengths of these fields.
+        let mask = ClientSession.headerLengthMask(for: StreamVerifier.readHeaderNames)
+        for name in [":status", "grpc-status", "content-length"] {
+            #expect(mask & 1 << UInt64(name.utf8.count) != 0, "\(name)")
+        }
+        #expect(StreamVerifier.readHeaderNames.allSatisfy { reads("\($0)") != nil })
+        #expect(ClientConnection.readHeaderLengths == mask)
         // A skipped header changes nothing: a response whose `server` header is not fed is complete.
         var v = StreamVerifier(plan: Self.httpGet, streamID: Self.streamID)
         v.receiveHeaders([(":status", "200"), ("content-length", "65536")])

@@ -4,6 +4,28 @@ import Testing
 @Suite struct HTTP2SessionTests {
     private static let oneMiB = 1 << 20
 
+    @Test("a header-length mask delivers only fields of those name lengths, every other event unchanged")
+    func headerLengthMaskDeliversOnlyThoseLengths() throws {
+        let pair = try SessionPair()
+        pair.client.responseHeaderLengths = ClientSession.headerLengthMask(for: [":status", "content-length"])
+        pair.server.onRequestEnded = { server, stream in
+            try! server.sendResponseHeaders(stream: stream, status: 200, headers: [
+                HeaderField(name: "server", value: "x"), HeaderField(name: "content-length", value: "3"),
+                HeaderField(name: "expires", value: "0"), HeaderField(name: "content-type", value: "text/plain")])
+            server.enqueue(stream: stream, [1, 2, 3])
+            server.finishResponse(stream: stream, trailers: [])
+        }
+        let stream = try pair.get("/bytes/3")
+        try pair.run()
+        let events = pair.clientEvents
+        // 7 and 14 bytes pass (`expires` too: the mask is by length; the delegate checks names).
+        #expect(events.headers[stream]?.map(\.name) == [":status", "content-length", "expires"])
+        #expect(events.header(stream, ":status") == "200" && events.header(stream, "content-length") == "3")
+        #expect(events.body[stream] == [1, 2, 3])
+        #expect(events.headerBlocks.count == 1 && events.ended.contains(stream) && events.closed[stream] == 0)
+        #expect(ClientSession.headerLengthMask(for: []) == 0)
+    }
+
     @Test(arguments: [16_384, (1 << 20) - 1])
     func getWithOneMiBBodyArrivesExactly(maxFrameSize: Int) throws {
         var clientSettings = HTTP2Settings()

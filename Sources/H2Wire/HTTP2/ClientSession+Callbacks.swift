@@ -48,8 +48,12 @@ private func clientOnHeader(_ session: OpaquePointer?, _ frame: UnsafePointer<ng
                             _ name: UnsafePointer<UInt8>?, _ nameLength: Int,
                             _ value: UnsafePointer<UInt8>?, _ valueLength: Int,
                             _ flags: UInt8, _ userData: UnsafeMutableRawPointer?) -> Int32 {
-    withOwner(userData) { $0.handleHeader(frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
-                                 value: UnsafeRawBufferPointer(start: value, count: valueLength)) }
+    withOwner(userData) { session in
+        // Fields the delegate does not read end here, before any buffer or delegate call.
+        guard session.deliversHeader(nameLength: nameLength) else { return }
+        session.handleHeader(frame!, name: UnsafeRawBufferPointer(start: name, count: nameLength),
+                             value: UnsafeRawBufferPointer(start: value, count: valueLength))
+    }
     return 0
 }
 

@@ -230,6 +230,25 @@ public final class ClientSession {
     /// lookups are only worth their cost to a frame trace.
     public var reportsWindows = false
 
+    /// Which response header fields reach ``ClientSessionDelegate/responseHeader(stream:name:value:isTrailer:)``,
+    /// by name length: bit `n` set delivers names of `n` bytes (bit 63: 63 bytes and longer).
+    /// All by default. A delegate that reads only a few known fields sets their lengths
+    /// (``headerLengthMask(for:)``) and still checks the name: the other fields are then dropped
+    /// in the nghttp2 callback itself, before any Swift call (nghttpd sends eight header fields
+    /// per response; the driver reads two).
+    public var responseHeaderLengths: UInt64 = ~0
+
+    /// The ``responseHeaderLengths`` mask that delivers the fields with these names' lengths.
+    public static func headerLengthMask(for names: [StaticString]) -> UInt64 {
+        names.reduce(0) { $0 | 1 << UInt64(min($1.utf8CodeUnitCount, 63)) }
+    }
+
+    /// Whether a header field whose name has `length` bytes is delivered.
+    @inline(__always)
+    func deliversHeader(nameLength length: Int) -> Bool {
+        responseHeaderLengths & 1 << UInt64(min(length, 63)) != 0
+    }
+
     // MARK: - Callback handlers (called by the trampolines in ClientSession+Callbacks.swift)
 
     /// The header of the frame nghttp2 is reading, until the frame (for HEADERS: its whole
