@@ -58,7 +58,9 @@ struct StreamTable: ~Copyable {
         if let free = freeSlots.popLast() {
             slot = free
         } else {
-            reserveCapacity(slotCount + 1)
+            // Doubling, as an append would: reserving one more slot at a time reallocated
+            // the arrays for every new slot (quadratic with thousands of streams per connection).
+            if slotCount == capacity { reserveCapacity(2 * capacity) }
             slot = slotCount
             slotCount += 1
         }
