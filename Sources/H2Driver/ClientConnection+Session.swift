@@ -12,13 +12,12 @@ extension ClientConnection: ClientSessionDelegate {
     func responseHeader(stream: Int32, name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, isTrailer: Bool) {
         // Most response headers (`server`, `date`, …) mean nothing to the verdict: skip them
         // before the stream lookup (≈ 100 instructions each on 100-byte streams, by callgrind).
-        guard let field = StreamVerifier.readHeader(named: name), let slot = slotByID[stream] else { return }
-        streams.withStream(inSlot: slot) { $0.verifier.header(field, value: value, isTrailer: isTrailer) }
+        guard let field = StreamVerifier.readHeader(named: name) else { return }
+        withStream(stream) { $0.verifier.header(field, value: value, isTrailer: isTrailer) }
     }
 
     func responseHeadersComplete(stream: Int32, isTrailer: Bool, endStream: Bool) {
-        guard let slot = slotByID[stream] else { return }
-        streams.withStream(inSlot: slot) { s in
+        withStream(stream) { s in
             s.verifier.headersComplete(isTrailer: isTrailer, endStream: endStream)
             guard s.headersTime == 0 else { return }
             let now = MonotonicClock.now()
@@ -37,12 +36,7 @@ extension ClientConnection: ClientSessionDelegate {
             if measuring { worker.dataReceived(bytes: bytes.count) }
             // Connection credit on receipt, whatever happens to the stream (grpc-go's transport).
             if consumesConnectionOnReceipt { session?.consumeConnection(bytes: bytes.count) }
-            guard let slot = slotByID[stream] else { return }
-            streams.withStream(inSlot: slot) { s in
-                if tracesFrames {
-                    tailStream = Unmanaged.passUnretained(s)
-                    tailStreamID = stream
-                }
+            withStream(stream) { s in
                 dataChunk(bytes, on: s, worker: worker, measuring: measuring)
             }
         }
@@ -99,13 +93,11 @@ extension ClientConnection: ClientSessionDelegate {
     }
 
     func streamEnded(stream: Int32) {
-        guard let slot = slotByID[stream] else { return }
-        streams.withStream(inSlot: slot) { $0.verifier.endStream() }
+        withStream(stream) { $0.verifier.endStream() }
     }
 
     func streamClosed(stream: Int32, errorCode: HTTP2ErrorCode) {
-        guard let slot = slotByID[stream] else { return }
-        let (resetByPeer, startTime) = streams.withStream(inSlot: slot) { ($0.resetByPeer, $0.startTime) }
+        guard let (resetByPeer, startTime) = withStream(stream, { ($0.resetByPeer, $0.startTime) }) else { return }
         let closure: StreamClosure
         if let g = goaway, stream > g.lastStreamID {
             closure = .goaway(lastStreamID: g.lastStreamID, errorCode: g.errorCode)
@@ -129,8 +121,7 @@ extension ClientConnection: ClientSessionDelegate {
     }
 
     func resetReceived(stream: Int32, errorCode: HTTP2ErrorCode) {
-        guard let slot = slotByID[stream] else { return }
-        streams.withStream(inSlot: slot) { $0.resetByPeer = true }
+        withStream(stream) { $0.resetByPeer = true }
     }
 
     func goawayReceived(lastStreamID: Int32, errorCode: HTTP2ErrorCode, debug: UnsafeRawBufferPointer) {
@@ -142,11 +133,7 @@ extension ClientConnection: ClientSessionDelegate {
         if tracesFrames {
             let entry = trace.record(event, time: frameClock, connectionWindow: Int(event.connectionWindow),
                                      streamWindow: Int(event.streamWindow))
-            if event.streamID != 0 && event.streamID == tailStreamID, let s = tailStream {
-                s._withUnsafeGuaranteedRef { $0.frameTail.record(entry) }
-            } else if let slot = slotByID[event.streamID], streams.isOccupied(slot) {
-                streams.withStream(inSlot: slot) { $0.frameTail.record(entry) }
-            }
+            if event.streamID != 0 { withStream(event.streamID) { $0.frameTail.record(entry) } }
         }
         if event.direction == .received && event.type == FrameEvent.Kind.settings {
             if event.flags & FrameEvent.Flag.ack == 0 {

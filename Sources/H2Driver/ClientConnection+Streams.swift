@@ -126,6 +126,19 @@ extension ClientConnection {
         }
     }
 
+    /// Lends open stream `id` to `body` (nil when it is not open): from ``tailStream`` when it is
+    /// the stream the last callback used, else from the table (and then cached there).
+    @inline(__always)
+    func withStream<R>(_ id: Int32, _ body: (ActiveStream) -> R) -> R? {
+        if id == tailStreamID, let s = tailStream { return s._withUnsafeGuaranteedRef(body) }
+        guard let slot = slotByID[id], streams.isOccupied(slot) else { return nil }
+        return streams.withStream(inSlot: slot) { s in
+            tailStream = Unmanaged.passUnretained(s)
+            tailStreamID = id
+            return body(s)
+        }
+    }
+
     /// Drops the cached stream of ``tailStream`` (it is about to leave the table).
     @inline(__always)
     func forgetTailStream() {

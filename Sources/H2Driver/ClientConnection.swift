@@ -90,10 +90,11 @@ final class ClientConnection {
     var pingSentAt: UInt64 = 0
     /// Recent frames of this connection, dumped to `frames/` for every abnormal stream.
     var trace = FrameTrace()
-    /// The stream whose DATA was just delivered, so that the DATA frame event that follows
-    /// (nghttp2 reports the frame after its chunks) finds the stream's frame tail without a
-    /// second table lookup. Unmanaged: the stream table holds the stream, and every path that
-    /// removes a stream clears this first (``forgetTailStream()``).
+    /// The stream the last callback looked up (``withStream(_:_:)``): nghttp2 reports a stream's
+    /// header fields, header block, DATA chunks, frames and close one after another, so most
+    /// callbacks find their stream here without a table lookup. Unmanaged: the stream table
+    /// holds the stream, and every path that removes a stream clears this first
+    /// (``forgetTailStream()``).
     var tailStream: Unmanaged<ActiveStream>?
     var tailStreamID: Int32 = 0
     /// Monotonic ns the connection was opened (frame trace times are relative to it).
