@@ -51,7 +51,7 @@ extension LatencyHistogram {
               let total = next(), let minimum = next(), let maximum = next(), minimum <= maximum,
               maximum <= Self.highestTrackableNanoseconds else { return nil }
 
-        var buckets: [(value: UInt64, count: UInt64)] = []
+        var buckets: [(nanoseconds: UInt64, count: UInt64)] = []
         var value: UInt64 = 0
         var sum: UInt64 = 0
         while offset < bytes.count {
@@ -70,23 +70,10 @@ extension LatencyHistogram {
             guard minimum == 0, maximum == 0 else { return nil }
             return
         }
-        guard Self.sameBucket(first.value, minimum), Self.sameBucket(last.value, maximum),
+        guard Self.sameBucket(first.nanoseconds, minimum), Self.sameBucket(last.nanoseconds, maximum),
               total > 1 || minimum == maximum else { return nil }
         // Every bucket gets its count; the first bucket's first value is the exact minimum and the last
         // bucket's last value the exact maximum, so min/max (and with them the clamped percentiles) match.
-        for (index, bucket) in buckets.enumerated() {
-            var count = bucket.count
-            if index == 0 {
-                record(nanoseconds: minimum)
-                count -= 1
-            }
-            if index == buckets.count - 1, count > 0 {
-                record(nanoseconds: maximum)
-                count -= 1
-            }
-            if count > 0 {
-                record(nanoseconds: Swift.min(Swift.max(bucket.value, minimum), maximum), count: count)
-            }
-        }
+        Self.replay(buckets, minimum: minimum, maximum: maximum) { record(nanoseconds: $0, count: $1) }
     }
 }

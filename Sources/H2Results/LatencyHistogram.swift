@@ -94,37 +94,39 @@ public struct LatencyHistogram: Sendable, Equatable {
     }
 
     /// The library histogram of these values: every bucket's count, with the exact minimum and
-    /// maximum (recorded as themselves, each bucket's other values at its lowest value), so its
-    /// count, min, max, percentiles and mean are those of the values recorded. Walks every bucket.
+    /// maximum (``replay(_:minimum:maximum:_:)``), so its count, min, max, percentiles and mean
+    /// are those of the values recorded. Walks every bucket.
     var histogram: Histogram<UInt64> {
         var h = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: Self.highestTrackableNanoseconds,
                                   numberOfSignificantValueDigits: Self.significantDigits)
-        guard count > 0 else { return h }
-        let minIndex = Self.index(of: minValue)
-        let maxIndex = Self.index(of: maxValue)
-        counts.withUnsafeBufferPointer { buckets in
-            for index in minIndex...maxIndex where buckets[index] > 0 {
-                var n = buckets[index]
-                if index == minIndex {
-                    h.record(minValue)
-                    n -= 1
-                }
-                if index == maxIndex, n > 0 {
-                    h.record(maxValue)
-                    n -= 1
-                }
-                if n > 0 {
-                    h.record(Swift.min(Swift.max(Self.lowestValue(ofIndex: index), minValue), maxValue), count: n)
-                }
-            }
-        }
+        Self.replay(recordedBuckets(), minimum: minValue, maximum: maxValue) { h.record($0, count: $1) }
         return h
     }
 
-    /// Equal when both hold the same counts in the same buckets, the same total, and the same
-    /// max and lowest non-zero value to bucket precision (HdrHistogram equality).
+    /// Hands `record` values that rebuild `buckets` (non-empty, in increasing order, each with a
+    /// value in its bucket) with the exact `minimum` (in the first) and `maximum` (in the last):
+    /// those two once each, every other value of a bucket at its value clamped to them. The
+    /// result has the same buckets, count, extremes, percentiles and mean.
+    static func replay(_ buckets: [(nanoseconds: UInt64, count: UInt64)], minimum: UInt64, maximum: UInt64,
+                       _ record: (_ value: UInt64, _ count: UInt64) -> Void) {
+        for (index, bucket) in buckets.enumerated() {
+            var n = bucket.count
+            if index == 0 {
+                record(minimum, 1)
+                n -= 1
+            }
+            if index == buckets.count - 1, n > 0 {
+                record(maximum, 1)
+                n -= 1
+            }
+            if n > 0 { record(Swift.min(Swift.max(bucket.nanoseconds, minimum), maximum), n) }
+        }
+    }
+
+    /// Equal when both hold the same counts in the same buckets (HdrHistogram equality: the
+    /// same total, and the same max and lowest non-zero value to bucket precision, follow).
     public static func == (lhs: LatencyHistogram, rhs: LatencyHistogram) -> Bool {
-        lhs.count == rhs.count && lhs.counts == rhs.counts && lhs.histogram == rhs.histogram
+        lhs.count == rhs.count && lhs.counts == rhs.counts
     }
 
     /// Adds every value recorded in `other` to this histogram (lossless; the result is the union).
