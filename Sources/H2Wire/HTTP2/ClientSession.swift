@@ -25,8 +25,8 @@ public final class ClientSession {
     /// Request bodies being sent, by slot (streams with a body only). The slot travels with the
     /// stream in nghttp2 (stream user data and data source), so no lookup hashes the stream id:
     /// a dictionary by id hashed it three times per unary call (~270 instructions, by callgrind).
-    private var bodies: [ClientStream] = []
-    /// Free slots of `bodies`.
+    private var bodies: [ClientStream?] = []
+    /// Free slots of `bodies` (those holding nil).
     private var freeBodySlots: [Int] = []
     /// Streams submitted and not yet closed (``streamCount``).
     private var openStreams = 0
@@ -332,18 +332,18 @@ public final class ClientSession {
     /// source's pointer bits) into `buffer`; returns the byte count or an nghttp2 error.
     func readBody(tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>, capacity: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
         let slot = Int(bitPattern: tag) - 1
-        guard slot >= 0, slot < bodies.count, bodies[slot].active else {
+        guard slot >= 0, slot < bodies.count, bodies[slot] != nil else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
-        let (count, finished) = bodies[slot].read(into: buffer, capacity: capacity)
+        let (count, finished) = bodies[slot]!.read(into: buffer, capacity: capacity)
         if finished { flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue }
         return count
     }
 
     /// Frees a body slot (its stream closed, or its submission failed).
     private func releaseBody(slot: Int) {
-        guard slot >= 0, slot < bodies.count, bodies[slot].active else { return }
-        bodies[slot] = ClientStream()
+        guard slot >= 0, slot < bodies.count, bodies[slot] != nil else { return }
+        bodies[slot] = nil
         freeBodySlots.append(slot)
     }
 }
@@ -351,19 +351,8 @@ public final class ClientSession {
 struct ClientStream {
     var body: [UInt8]
     var sent = 0
-    /// False for a free slot.
-    var active: Bool
 
-    init(body: [UInt8]) {
-        self.body = body
-        active = true
-    }
-
-    /// A free slot.
-    init() {
-        body = []
-        active = false
-    }
+    init(body: [UInt8]) { self.body = body }
 
     /// Copies up to `capacity` unsent body bytes; `finished` once the whole body is out.
     mutating func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) -> (count: Int, finished: Bool) {
