@@ -152,8 +152,11 @@ final class DriverWorker: TimerHandler {
     }
 
     /// The second of the measured window the current wake falls in.
-    private var currentSecond: Int {
-        Int((loop.wakeTime &- config.measureStart) / 1_000_000_000)
+    private var currentSecond: Int { second(of: loop.wakeTime) }
+
+    /// The second of the measured window monotonic time `time` falls in.
+    private func second(of time: UInt64) -> Int {
+        Int((time &- config.measureStart) / 1_000_000_000)
     }
 
     /// The (intended) start time of the next stream a connection may open now, or nil.
@@ -281,7 +284,7 @@ final class DriverWorker: TimerHandler {
     }
 
     /// One read returned bytes; `firstOfWake` is the first read of this connection's wake;
-    /// `realNow` is CLOCK_REALTIME read right after it (when it carried a timestamp).
+    /// `realNow` is CLOCK_REALTIME read right after it.
     @inline(__always)
     func readCompleted(rxTimestamp: UInt64, firstOfWake: Bool, realNow now: UInt64) {
         guard isMeasuring else { return }
@@ -312,7 +315,7 @@ final class DriverWorker: TimerHandler {
     /// the wake at `pendingSeriesWake`).
     private func flushSeriesBytes() {
         guard pendingSeriesBytes > 0 else { return }
-        measurements.series.record(bytes: pendingSeriesBytes, at: Int((pendingSeriesWake &- config.measureStart) / 1_000_000_000))
+        measurements.series.record(bytes: pendingSeriesBytes, at: second(of: pendingSeriesWake))
         pendingSeriesBytes = 0
     }
 
