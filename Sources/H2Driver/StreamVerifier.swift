@@ -74,13 +74,12 @@ public struct StreamVerifier {
     public init(plan: StreamPlan, streamID: Int32, checksumSeed: UInt64 = 0) {
         self.plan = plan
         self.streamID = streamID
-        self.reader = GRPCMessageReader(checksStamps: plan.stamped, checksum: plan.checksum,
-                                        checksumSeed: checksumSeed &+ UInt64(UInt32(bitPattern: streamID)),
-                                        decodesBodies: !plan.expectation.opaque)
+        reader = GRPCMessageReader()
+        restart(plan: plan, streamID: streamID, checksumSeed: checksumSeed)
     }
 
-    /// Makes this verifier what `init(plan:streamID:checksumSeed:)` makes, in place, for a new
-    /// stream of the same connection. A verifier is about 600 bytes: building one and moving it
+    /// Makes this verifier a new stream's, in place: `init(plan:streamID:checksumSeed:)` for a
+    /// reused stream object of the same connection (and the one place that sets every field). A verifier is about 600 bytes: building one and moving it
     /// into its stream's object copied it (and destroyed the old one) per stream, ~500
     /// instructions on 100-byte streams by callgrind; this writes the fields.
     public mutating func restart(plan: StreamPlan, streamID: Int32, checksumSeed: UInt64) {

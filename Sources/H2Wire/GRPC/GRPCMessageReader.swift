@@ -67,10 +67,11 @@ public struct GRPCMessageReader {
                 checksum: ChecksumSampling = .all, checksumSeed: UInt64 = 0, decodesBodies: Bool = true) {
         precondition(maxMessageLength >= 0, "BUG DETECTED: negative maxMessageLength")
         self.maxMessageLength = maxMessageLength
-        self.checksStamps = checksStamps && decodesBodies
-        self.decodesBodies = decodesBodies
-        self.checksum = checksum
-        self.checksumSeed = checksumSeed
+        self.checksStamps = false
+        self.decodesBodies = true
+        self.checksum = .all
+        self.checksumSeed = 0
+        restart(checksStamps: checksStamps, checksum: checksum, checksumSeed: checksumSeed, decodesBodies: decodesBodies)
     }
 
     /// Whether the stream stopped inside a message (prefix or payload). True at END_STREAM
@@ -86,12 +87,11 @@ public struct GRPCMessageReader {
 
     /// Forgets all state, for reuse on a new stream (limits and options are kept).
     public mutating func reset() {
-        self = GRPCMessageReader(maxMessageLength: maxMessageLength, checksStamps: checksStamps,
-                                 checksum: checksum, checksumSeed: checksumSeed, decodesBodies: decodesBodies)
+        restart(checksStamps: checksStamps, checksum: checksum, checksumSeed: checksumSeed, decodesBodies: decodesBodies)
     }
 
     /// Makes this reader what `init` with these options (and the same `maxMessageLength`) makes,
-    /// in place, for a new stream. The per-message scratch state (`current`, `decoder`,
+    /// in place, for a new stream (`init` ends here too, so the options are set in one place). The per-message scratch state (`current`, `decoder`,
     /// `stampSink`) is set by each message's start, so only counters and options are written:
     /// building a reader and moving it into its stream's verifier copied a few hundred bytes
     /// per stream (callgrind, 100-byte streams).
