@@ -96,7 +96,7 @@ extension ClientConnection {
     func finish(_ id: Int32, closure: StreamClosure) {
         withWorker { worker in
             guard let slot = slotByID.removeValue(forKey: id), let ref = streams.release(slot: slot) else { return }
-            if tailStreamID == id { forgetTailStream() }
+            if cachedStreamID == id { forgetCachedStream() }
             openStreams -= 1
             let now = streamClockID == id ? streamClock : MonotonicClock.now()
             ref._withUnsafeGuaranteedRef { stream in
@@ -126,24 +126,24 @@ extension ClientConnection {
         }
     }
 
-    /// Lends open stream `id` to `body` (nil when it is not open): from ``tailStream`` when it is
+    /// Lends open stream `id` to `body` (nil when it is not open): from ``cachedStream`` when it is
     /// the stream the last callback used, else from the table (and then cached there).
     @inline(__always)
     func withStream<R>(_ id: Int32, _ body: (ActiveStream) -> R) -> R? {
-        if id == tailStreamID, let s = tailStream { return s._withUnsafeGuaranteedRef(body) }
+        if id == cachedStreamID, let s = cachedStream { return s._withUnsafeGuaranteedRef(body) }
         guard let slot = slotByID[id], streams.isOccupied(slot) else { return nil }
         return streams.withStream(inSlot: slot) { s in
-            tailStream = Unmanaged.passUnretained(s)
-            tailStreamID = id
+            cachedStream = Unmanaged.passUnretained(s)
+            cachedStreamID = id
             return body(s)
         }
     }
 
-    /// Drops the cached stream of ``tailStream`` (it is about to leave the table).
+    /// Drops ``cachedStream`` (its stream is about to leave the table).
     @inline(__always)
-    func forgetTailStream() {
-        tailStream = nil
-        tailStreamID = 0
+    func forgetCachedStream() {
+        cachedStream = nil
+        cachedStreamID = 0
     }
 
     // MARK: Flow-control accounting

@@ -94,9 +94,9 @@ final class ClientConnection {
     /// header fields, header block, DATA chunks, frames and close one after another, so most
     /// callbacks find their stream here without a table lookup. Unmanaged: the stream table
     /// holds the stream, and every path that removes a stream clears this first
-    /// (``forgetTailStream()``).
-    var tailStream: Unmanaged<ActiveStream>?
-    var tailStreamID: Int32 = 0
+    /// (``forgetCachedStream()``).
+    var cachedStream: Unmanaged<ActiveStream>?
+    var cachedStreamID: Int32 = 0
     /// Monotonic ns the connection was opened (frame trace times are relative to it).
     var connectionStart: UInt64 = 0
     /// Time stamped on frame events: taken once per read and once per flush, not per frame
@@ -145,7 +145,7 @@ final class ClientConnection {
         guard state == .idle || state == .closed else { return }
         goaway = nil
         connectionFault = nil
-        forgetTailStream()
+        forgetCachedStream()
         peerSettingsReceived = false
         streamWindowFloor = min(65_535, worker.config.settings.initialWindowSize)
         firstBytes.removeAll()
@@ -247,7 +247,7 @@ final class ClientConnection {
 
     /// Ends the connection at the end of a cell: open streams are `unfinished`, not failures.
     func shutdown(countUnfinished: Bool) {
-        forgetTailStream()
+        forgetCachedStream()
         let now = MonotonicClock.now()
         streams.releaseAll { s in
             streamOver(s, now: now)
@@ -293,7 +293,7 @@ final class ClientConnection {
     /// error that followed.
     func fail(reason given: String) {
         let reason = notHTTP2Cause ?? clientEndedCause.map { $0 == given ? given : "\($0); then: \(given)" } ?? given
-        forgetTailStream()
+        forgetCachedStream()
         let now = MonotonicClock.now()
         let closure: StreamClosure = goaway.map { .goaway(lastStreamID: $0.lastStreamID, errorCode: $0.errorCode) }
             ?? .connectionLost(reason: reason)
