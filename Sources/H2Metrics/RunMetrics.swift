@@ -15,7 +15,8 @@ import Prometheus
 ///
 /// Threading: `Sendable`. The runner thread calls ``cellStarted(labels:live:)`` and
 /// ``cellFinished(_:)``, the metrics server thread calls ``exposition()``; the per-cell state
-/// sits behind one lock, the swift-prometheus metrics are themselves thread-safe.
+/// sits behind one lock, the swift-prometheus metrics are themselves thread-safe, and a second
+/// lock keeps a scrape's rendering and a cell's `h2stress_cell_finished` update apart.
 public final class RunMetrics: Sendable {
     /// Every metric family the exporter emits (the Grafana dashboard test checks its queries against these).
     public static let metricNames = [
@@ -43,6 +44,9 @@ public final class RunMetrics: Sendable {
 
     private let registry = PrometheusCollectorRegistry()
     private let state = ConditionLock(State())
+    /// Held while a scrape renders and while a cell's `h2stress_cell_finished` turns 1, so that no
+    /// scrape shows the gauge at 1 beside histograms it rendered before they were filled.
+    private let rendering = ConditionLock(())
 
     private struct State: Sendable {
         var cells: [String: CellSeries] = [:]
@@ -119,7 +123,7 @@ public final class RunMetrics: Sendable {
         // Outside the lock: a cell's histograms may hold millions of values, and scrapes go on meanwhile.
         Self.fill(series.wakePoll, from: result.histograms[LatencyMetric.wakePoll.rawValue])
         Self.fill(series.ttfb, from: result.histograms[LatencyMetric.ttfb.rawValue])
-        series.finished.set(to: 1)
+        rendering.withLock { _ in series.finished.set(to: 1) }
     }
 
     /// Finalizes (``cellFinished(_:)``) every cell of `cells` not finalized yet: the runner hands
@@ -135,7 +139,7 @@ public final class RunMetrics: Sendable {
             guard let running = state.running, let live = state.live?() else { return }
             state.cells[running]?.raise(to: live)
         }
-        return registry.emitToBuffer()
+        return rendering.withLock { _ in registry.emitToBuffer() }
     }
 
     private func makeSeries(_ labels: MetricsLabels) -> CellSeries {
