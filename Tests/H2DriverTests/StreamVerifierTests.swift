@@ -234,7 +234,8 @@ struct StreamVerifierTests {
         func reads(_ name: String) -> StreamVerifier.ReadHeader? { Array(name.utf8).withUnsafeBytes { StreamVerifier.readHeader(named: $0) } }
         #expect(reads(":status") == .status && reads("grpc-status") == .grpcStatus && reads("content-length") == .contentLength)
         for other in ["server", "date", "grpc-message", "content-type", ":statuz", "grpc-statusx", "content-lengtH", "",
-                      "Xstatus", ":Status", "grpc-statuS", "Grpc-status", "grpc_status", "Content-length", "content-Length"] {
+                      "Xstatus", ":Status", "grpc-statuS", "Grpc-status", "grpc_status", "Content-length", "content-Length",
+                      ":stAtus", "grpc-sTatus", "contenT-length", "content-lenGth", "accept", "a", "set-cookie"] {
             #expect(reads(other) == nil, "\(other)")
         }
         // The connection's session delivers exactly the name lengths of these fields.

@@ -2,6 +2,7 @@ import CNghttp2
 
 extension FrameEvent {
     /// Builds the event for an nghttp2 frame (no allocation).
+    @inline(__always)
     init(_ direction: Direction, _ frame: UnsafePointer<nghttp2_frame>) {
         let header = frame.pointee.hd
         var errorCode = HTTP2ErrorCode.noError
