@@ -31,57 +31,67 @@ extension ClientConnection {
     private func startStream(now: UInt64, intendedStart: UInt64) {
         withWorker { worker in
             let (planRef, requestRef) = worker.nextPlan()
-            let plan = planRef.takeUnretainedValue()
-            let submitted: Result<Int32, HTTP2Error>? = withSession { session in
-                requestRef._withUnsafeGuaranteedRef { request in
-                    Result { () throws(HTTP2Error) -> Int32 in
-                        try session.submitRequest(request, grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
-                    }
-                }
+            // Lent, not taken: the worker holds every plan for its life, and a strong local
+            // cost an atomic retain and release per stream.
+            planRef._withUnsafeGuaranteedRef { plan in
+                startStream(plan: plan, request: requestRef, worker: worker, now: now, intendedStart: intendedStart)
             }
-            let id: Int32
-            switch submitted {
-            case nil:
-                return
-            case .success(let submittedID):
-                id = submittedID
-            case .failure(let error):
-                worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
-                return
-            }
-            if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
-            let measured = intendedStart >= worker.config.measureStart
-            let ref: Unmanaged<ActiveStream>
-            if let spare = streams.takeSpare() {
-                spare._withUnsafeGuaranteedRef {
-                    $0.reuse(id: id, plan: plan, checksumSeed: checksumSeed, startTime: intendedStart, submitTime: now, measured: measured)
-                }
-                ref = spare
-            } else {
-                ref = streams.adopt(ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
-                                                 startTime: intendedStart, submitTime: now, measured: measured))
-            }
-            let slow = ref._withUnsafeGuaranteedRef { stream in
-                stream.windowFloor = streamWindowFloor
-                let assigned = worker.drawConsumer()
-                stream.slow = assigned != nil
-                if assigned != nil || worker.config.windowUpdate == .onConsume {
-                    var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
-                    consumer.start(now: now, rng: &worker.consumerRNG)
-                    if consumer.busyUntil > now {
-                        worker.loop.schedule(at: consumer.busyUntil, handler: self, token: timerToken(Self.consumerKind, stream: id))
-                    }
-                    stream.consumer = consumer
-                }
-                return stream.slow
-            }
-            slotByID[id] = streams.place(ref)
-            openStreams += 1
-            if let deadline = worker.config.deadline {
-                worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: timerToken(Self.deadlineKind, stream: id))
-            }
-            worker.streamStarted(measured: measured, slow: slow)
         }
+    }
+
+    /// Submits one stream of `plan` and gives it a stream object and a slot.
+    @inline(__always)
+    private func startStream(plan: StreamPlan, request requestRef: Unmanaged<PreparedRequest>, worker: DriverWorker,
+                             now: UInt64, intendedStart: UInt64) {
+        let submitted: Result<Int32, HTTP2Error>? = withSession { session in
+            requestRef._withUnsafeGuaranteedRef { request in
+                Result { () throws(HTTP2Error) -> Int32 in
+                    try session.submitRequest(request, grpcTimeout: grpcTimeout(plan, now: now, intendedStart: intendedStart))
+                }
+            }
+        }
+        let id: Int32
+        switch submitted {
+        case nil:
+            return
+        case .success(let submittedID):
+            id = submittedID
+        case .failure(let error):
+            worker.measurements.recordConnectionError("connection \(index): submit failed: \(error)")
+            return
+        }
+        if connectionFault == nil, let fault = plan.fault, fault.isConnectionLevel { connectionFault = plan.faultKey }
+        let measured = intendedStart >= worker.config.measureStart
+        let ref: Unmanaged<ActiveStream>
+        if let spare = streams.takeSpare() {
+            spare._withUnsafeGuaranteedRef {
+                $0.reuse(id: id, plan: plan, checksumSeed: checksumSeed, startTime: intendedStart, submitTime: now, measured: measured)
+            }
+            ref = spare
+        } else {
+            ref = streams.adopt(ActiveStream(id: id, plan: plan, checksumSeed: checksumSeed,
+                                             startTime: intendedStart, submitTime: now, measured: measured))
+        }
+        let slow = ref._withUnsafeGuaranteedRef { stream in
+            stream.windowFloor = streamWindowFloor
+            let assigned = worker.drawConsumer()
+            stream.slow = assigned != nil
+            if assigned != nil || worker.config.windowUpdate == .onConsume {
+                var consumer = StreamConsumer(delay: assigned, policy: worker.config.pendingMessageCredit)
+                consumer.start(now: now, rng: &worker.consumerRNG)
+                if consumer.busyUntil > now {
+                    worker.loop.schedule(at: consumer.busyUntil, handler: self, token: timerToken(Self.consumerKind, stream: id))
+                }
+                stream.consumer = consumer
+            }
+            return stream.slow
+        }
+        slotByID[id] = streams.place(ref)
+        openStreams += 1
+        if let deadline = worker.config.deadline {
+            worker.loop.schedule(at: intendedStart &+ deadline, handler: self, token: timerToken(Self.deadlineKind, stream: id))
+        }
+        worker.streamStarted(measured: measured, slow: slow)
     }
 
     /// The `grpc-timeout` to send: what is left of the deadline at submission (open loop
