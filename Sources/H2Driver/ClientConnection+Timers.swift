@@ -60,8 +60,8 @@ extension ClientConnection: TimerHandler {
                 worker.measurements.frameTraces[dumps].appendFramesSentForOutcome(trace.entries(since: recorded, stream: id))
             }
         case Self.consumerKind:
-            guard state == .open, let slot = slotByID[id], let s = streams[slot] else { return }
-            runConsumer(s, now: MonotonicClock.now())
+            guard state == .open, slotByID[id] != nil else { return }
+            withStream(id) { runConsumer($0, now: MonotonicClock.now()) }
             afterIO()
         default:
             break

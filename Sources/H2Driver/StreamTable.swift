@@ -100,11 +100,6 @@ struct StreamTable: ~Copyable {
         slot < slotCount && lent[slot] != nil
     }
 
-    /// The stream in `slot`, retained (for paths outside the per-frame ones).
-    subscript(slot: Int) -> ActiveStream? {
-        slot < slotCount ? lent[slot]?.takeUnretainedValue() : nil
-    }
-
     /// Room for `slots` slots without growing during a wake.
     mutating func reserveCapacity(_ slots: Int) {
         pool.reserveCapacity(slots)

@@ -48,9 +48,12 @@ struct StreamTableTests {
             }
             #expect(table.slotCount == 10_000)
         }
-        for (id, slot) in slotOf where table.withStream(inSlot: slot, { $0.id }) != id {
-            Issue.record("slot \(slot) lends stream \(table[slot]?.id ?? -1), expected \(id)")
-            break
+        for (id, slot) in slotOf {
+            let lent = table.withStream(inSlot: slot) { $0.id }
+            if lent != id {
+                Issue.record("slot \(slot) lends stream \(lent), expected \(id)")
+                break
+            }
         }
         var ended = 0
         table.releaseAll { _ in ended += 1 }

@@ -332,7 +332,7 @@ public final class ClientSession {
     /// source's pointer bits) into `buffer`; returns the byte count or an nghttp2 error.
     func readBody(tag: UnsafeMutableRawPointer?, into buffer: UnsafeMutablePointer<UInt8>, capacity: Int, flags: UnsafeMutablePointer<UInt32>) -> Int {
         let slot = Int(bitPattern: tag) - 1
-        guard slot >= 0, slot < bodies.count, bodies[slot] != nil else {
+        guard holdsBody(slot) else {
             return Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue)
         }
         let (count, finished) = bodies[slot]!.read(into: buffer, capacity: capacity)
@@ -340,9 +340,15 @@ public final class ClientSession {
         return count
     }
 
+    /// Whether `slot` holds a body still being sent.
+    @inline(__always)
+    private func holdsBody(_ slot: Int) -> Bool {
+        slot >= 0 && slot < bodies.count && bodies[slot] != nil
+    }
+
     /// Frees a body slot (its stream closed, or its submission failed).
     private func releaseBody(slot: Int) {
-        guard slot >= 0, slot < bodies.count, bodies[slot] != nil else { return }
+        guard holdsBody(slot) else { return }
         bodies[slot] = nil
         freeBodySlots.append(slot)
     }
